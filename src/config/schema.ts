@@ -1,0 +1,99 @@
+// The shape of Brygga's configuration file; the loader validates against it at start.
+import { Type, type Static } from '@sinclair/typebox';
+
+const Inbox = Type.Object(
+  {
+    system: Type.String({ minLength: 1, description: 'Which connector delivers to this inbox, e.g. lifecare' }),
+    addressType: Type.String({ minLength: 1, description: 'The system\'s recipient type, e.g. INKORG' }),
+    addressName: Type.Optional(Type.String({ minLength: 1 })),
+    addressId: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type InboxConfig = Static<typeof Inbox>;
+
+const Unit = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    name: Type.String({ minLength: 1, description: 'The name the systems use for the unit, e.g. "S:t Knut dagverksamhet"' }),
+    inbox: Inbox,
+  },
+  { additionalProperties: false },
+);
+export type UnitConfig = Static<typeof Unit>;
+
+const Provider = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    name: Type.String({ minLength: 1 }),
+    connected: Type.Boolean({ default: true }),
+    centralInbox: Inbox,
+    coordinatorInbox: Inbox,
+    units: Type.Array(Unit, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type ProviderConfig = Static<typeof Provider>;
+
+const LifecareSystem = Type.Object(
+  {
+    endpoint: Type.String({ format: 'uri', pattern: '^https?://' }),
+    timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    municipality: Type.String({ minLength: 1 }),
+    /** Key of the HMAC that turns a personnummer into a pseudonymous client id. */
+    pseudonymKey: Type.String({ minLength: 16 }),
+    maxBodyBytes: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+    topics: Type.Object(
+      {
+        partitions: Type.Integer({ minimum: 1, default: 6 }),
+        retentionMs: Type.Integer({ minimum: -1, default: -1 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    calendar: Type.Object(
+      {
+        countFrom: Type.Union([Type.Literal('next-day'), Type.Literal('registration-day')], { default: 'next-day' }),
+        extraDaysOff: Type.Array(Type.String(), { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    deadlines: Type.Object(
+      {
+        rulesFile: Type.String({ minLength: 1, default: 'deadline-rules.yaml' }),
+        sweepIntervalMs: Type.Integer({ minimum: 10, default: 1000 }),
+        leaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    delivery: Type.Object(
+      {
+        maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
+        initialBackoffMs: Type.Integer({ minimum: 1, default: 500 }),
+        maxBackoffMs: Type.Integer({ minimum: 1, default: 60_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    systems: Type.Object(
+      { lifecare: Type.Optional(LifecareSystem) },
+      { additionalProperties: false },
+    ),
+    providers: Type.Array(Provider, { minItems: 1 }),
+    feeAdministratorInbox: Inbox,
+    homeCareTeams: Type.Object(
+      { system: Type.String({ minLength: 1 }), addressType: Type.String({ minLength: 1 }) },
+      { additionalProperties: false, description: 'Home-care teams are addressed by the team name the order carries' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type BryggaConfig = Static<typeof ConfigSchema> & {
+  /** Absolute path of the file the configuration was read from. */
+  file: string;
+};

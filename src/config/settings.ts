@@ -1,0 +1,32 @@
+// The process settings that come from the environment (the composition root is the only
+// place that reads process.env, through this function).
+import { fileURLToPath } from 'node:url';
+
+/** Every environment variable the process reads (the configuration file may reference more). */
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'REDIS_URL', 'LOG_LEVEL'] as const;
+
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  configFile: string;
+  kafkaBrokers?: string[];
+  redisUrl?: string;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/brygga.example.yaml', import.meta.url));
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: env.BRYGGA_DATA_DIR ?? '.data',
+    configFile: env.BRYGGA_CONFIG ?? DEFAULT_CONFIG_FILE,
+    kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,97 @@
+// The router: turns every order and deadline event into one delivery request per inbox.
+// Delivery ids are derived from (event id, inbox), so a redelivered event yields the same
+// requests and the delivery worker's idempotency keys keep the provider's inbox single.
+import type { Logger } from 'pino';
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { fromBusRecord, stableId, type CloudEvent } from '../canonical/envelope.ts';
+import { EVENT_TYPES, TOPICS } from '../canonical/event-types.ts';
+import type { EventPublisher } from '../canonical/publisher.ts';
+import type { InboxDirectory } from './inboxes.ts';
+import type { OrderRegistry } from './order-registry.ts';
+import { firstChoice, routeEvent } from './routes.ts';
+
+interface OrderData {
+  orderId: string;
+  origin: { system: string; reference: string };
+  caseOfficer?: { id: string };
+  client?: { clientId: string; homeCareTeam?: string };
+  desiredUnits?: { name: string; priority: number }[];
+  unit?: { name: string; id?: string };
+}
+
+export class Router {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly deps: {
+      bus: Bus;
+      publisher: EventPublisher;
+      registry: OrderRegistry;
+      directory: InboxDirectory;
+      logger: Logger;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.deps.bus.subscribe({
+      groupId: 'brygga-router',
+      topics: [TOPICS.orderEvents, TOPICS.deadlineEvents],
+      fromBeginning: true,
+      handler: async (record) => this.handle(fromBusRecord(record)),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  async handle(event: CloudEvent): Promise<void> {
+    const { registry, directory, publisher, logger } = this.deps;
+    const data = event.data as Partial<OrderData>;
+    const orderId = data.orderId ?? event.subject;
+    const order = await registry.find(orderId);
+    const clientId = order?.clientId ?? data.client?.clientId;
+    const placedUnitId = clientId ? await registry.placementOf(clientId) : undefined;
+    const targets = routeEvent(event, { directory, order, placedUnitId });
+
+    const requests = targets.map((inbox) => {
+      const deliveryId = stableId('delivery', event.id, inbox.inboxId);
+      return publisher.create({
+        id: deliveryId,
+        type: EVENT_TYPES.deliveryRequested,
+        source: '/brygga/router',
+        subject: orderId,
+        causationid: event.id,
+        data: { deliveryId, orderId, inbox, event },
+      });
+    });
+    if (requests.length > 0) await publisher.publish(requests);
+    await this.remember(event, data);
+    logger.info({ eventId: event.id, type: event.type, orderId, inboxes: targets.map((t) => t.inboxId) }, 'routed');
+  }
+
+  /** Updates what later events of the order need; done after routing so a retry routes alike. */
+  private async remember(event: CloudEvent, data: Partial<OrderData>): Promise<void> {
+    const { registry, directory } = this.deps;
+    if ((event.type === EVENT_TYPES.orderPlaced || event.type === EVENT_TYPES.orderFollowUp) && data.origin && data.orderId) {
+      await registry.remember({
+        orderId: data.orderId,
+        system: data.origin.system,
+        reference: data.origin.reference,
+        caseOfficerId: data.caseOfficer?.id,
+        clientId: data.client?.clientId,
+        providerId: directory.providerOfUnitName(firstChoice(data)).id,
+        homeCareTeam: data.client?.homeCareTeam,
+      });
+    }
+    if ((event.type === EVENT_TYPES.startConfirmed || event.type === EVENT_TYPES.orderExecuted) && data.unit && data.orderId) {
+      const order = await registry.find(data.orderId);
+      const unit = directory.findUnit(data.unit.id ?? data.unit.name) ?? directory.findUnit(data.unit.name);
+      if (order?.clientId && unit) await registry.placeClient(order.clientId, unit.unit.id);
+    }
+    if (event.type === EVENT_TYPES.executionEnded && data.orderId) {
+      const order = await registry.find(data.orderId);
+      if (order?.clientId) await registry.unplaceClient(order.clientId);
+    }
+  }
+}

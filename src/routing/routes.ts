@@ -1,0 +1,98 @@
+// Which inboxes each canonical event goes to: the routines' distribution rules as one table.
+import type { CloudEvent } from '../canonical/envelope.ts';
+import { EVENT_TYPES } from '../canonical/event-types.ts';
+import type { InboxDirectory, InboxTarget } from './inboxes.ts';
+import type { OrderSummary } from './order-registry.ts';
+
+/** The fields of order events that routing reads. */
+interface RoutableData {
+  orderId?: string;
+  origin?: { system: string; reference: string };
+  caseOfficer?: { id: string };
+  client?: { clientId: string; homeCareTeam?: string };
+  clientId?: string;
+  desiredUnits?: { name: string; priority: number }[];
+  unit?: { name: string; id?: string };
+  absenceType?: 'KORT' | 'LANG';
+  kind?: string;
+  context?: Record<string, string>;
+}
+
+export interface RouteContext {
+  directory: InboxDirectory;
+  /** The order as the registry knew it before this event (undefined for a new order). */
+  order?: OrderSummary;
+  /** The unit the client is placed at, if any (R-ORDER-CENTRAL-INBOX). */
+  placedUnitId?: string;
+}
+
+/** The unit the case officer wished for first (lowest priority number). */
+export function firstChoice(data: Pick<RoutableData, 'desiredUnits'>): string | undefined {
+  return [...(data.desiredUnits ?? [])].sort((a, b) => a.priority - b.priority)[0]?.name;
+}
+
+function caseOfficerOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
+  const system = ctx.order?.system ?? data.origin?.system ?? data.context?.sourceSystem;
+  const id = ctx.order?.caseOfficerId ?? data.caseOfficer?.id ?? data.context?.caseOfficerId;
+  return system && id ? [ctx.directory.caseOfficer(system, id)] : [];
+}
+
+function providerOf(data: RoutableData, ctx: RouteContext) {
+  return ctx.order ? ctx.directory.provider(ctx.order.providerId) : ctx.directory.providerOfUnitName(firstChoice(data));
+}
+
+function unitOrCentral(data: RoutableData, ctx: RouteContext): InboxTarget {
+  const placed = ctx.placedUnitId ? ctx.directory.unitById(ctx.placedUnitId) : undefined;
+  return placed ? ctx.directory.unit(placed.unit) : ctx.directory.central(providerOf(data, ctx));
+}
+
+function homeCareTeamOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
+  const team = ctx.order?.homeCareTeam ?? data.client?.homeCareTeam;
+  return team ? [ctx.directory.homeCareTeam(team)] : [];
+}
+
+/** The inboxes an event goes to, without duplicates; empty when the event is not delivered. */
+export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] {
+  const data = event.data as RoutableData;
+  const coordinator = () => [ctx.directory.coordinator(providerOf(data, ctx))];
+  const targets: InboxTarget[] = (() => {
+    switch (event.type) {
+      case EVENT_TYPES.orderPlaced:
+        // R-ORDER-CENTRAL-INBOX, R-ORDER-COORDINATOR-SEES-ALL
+        return [ctx.directory.central(providerOf(data, ctx)), ...coordinator()];
+      case EVENT_TYPES.orderFollowUp:
+        // R-ORDER-CENTRAL-INBOX: a placed client's follow-up goes to that unit's own inbox
+        return [unitOrCentral(data, ctx), ...coordinator()];
+      case EVENT_TYPES.startConfirmed:
+        // R-CONFIRM-START
+        return [...caseOfficerOf(data, ctx), ...coordinator()];
+      case EVENT_TYPES.orderNotStarted:
+        // R-NOT-STARTED: case officer closes, coordinator removes from the queue, fee administrator told
+        return [...caseOfficerOf(data, ctx), ...coordinator(), ctx.directory.feeAdministrator()];
+      case EVENT_TYPES.orderAcknowledged:
+      case EVENT_TYPES.orderExecuted:
+      case EVENT_TYPES.daysExpanded: // R-EXPAND-DAYS
+      case EVENT_TYPES.deviationReported: // R-REPORT-TO-BIH, R-CHANGED-NEEDS
+      case EVENT_TYPES.planSubmitted: // R-PLAN-15AD
+        return caseOfficerOf(data, ctx);
+      case EVENT_TYPES.absenceReported:
+        // R-ABSENCE: short absence is not reported to the authority; home care always hears
+        return data.absenceType === 'LANG' ? [...caseOfficerOf(data, ctx), ...homeCareTeamOf(data, ctx)] : homeCareTeamOf(data, ctx);
+      case EVENT_TYPES.orderClosed:
+        // R-END: the provider and the fee administrator are told
+        return [unitOrCentral(data, ctx), ctx.directory.feeAdministrator()];
+      case EVENT_TYPES.executionEnded:
+        return [...caseOfficerOf(data, ctx), ctx.directory.feeAdministrator()];
+      case EVENT_TYPES.deadlineBreached:
+        // R-KVITTENS-3VD: a missed deadline is a notice to the responsible case officer
+        return caseOfficerOf(data, ctx);
+      case EVENT_TYPES.deadlineWarning:
+        // A reminder goes to the provider, who still has time to act
+        return [unitOrCentral(data, ctx)];
+      default:
+        return [];
+    }
+  })();
+  const seen = new Set<string>();
+  return targets.filter((t) => !seen.has(t.inboxId) && seen.add(t.inboxId));
+}

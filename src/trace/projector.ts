@@ -1,0 +1,96 @@
+// Keeps each order's trace: every event, delivery and deadline event that concerns it, with
+// times, as a list in the store. Entries hold ids and types only, never personal data.
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { fromBusRecord, type CloudEvent } from '../canonical/envelope.ts';
+import { TOPICS } from '../canonical/event-types.ts';
+import type { KeyValueStore } from '../store/store.ts';
+
+export interface TraceEntry {
+  id: string;
+  type: string;
+  time: string;
+  source: string;
+  causationId?: string;
+  /** The source system's own reference, e.g. a Lifecare BeslutsId. */
+  reference?: string;
+  deliveryId?: string;
+  inboxId?: string;
+  inboxKind?: string;
+  attempts?: number;
+  receipt?: string;
+  errorCode?: string;
+  deadlineId?: string;
+  kind?: string;
+  rule?: string;
+  dueAt?: string;
+}
+
+export const traceKey = (orderId: string): string => `trace:${orderId}`;
+export const referenceKey = (reference: string): string => `ref:${reference}`;
+
+interface TracedData {
+  orderId?: string;
+  origin?: { system: string; reference: string };
+  deliveryId?: string;
+  inbox?: { inboxId: string; kind: string };
+  inboxId?: string;
+  attempts?: number;
+  receipt?: string;
+  errorCode?: string;
+  deadlineId?: string;
+  kind?: string;
+  rule?: string;
+  dueAt?: string;
+}
+
+export function traceEntryOf(event: CloudEvent): TraceEntry {
+  const d = event.data as TracedData;
+  const entry: TraceEntry = { id: event.id, type: event.type, time: event.time, source: event.source };
+  const optional: Partial<TraceEntry> = {
+    causationId: event.causationid,
+    reference: d.origin?.reference,
+    deliveryId: d.deliveryId,
+    inboxId: d.inbox?.inboxId ?? d.inboxId,
+    inboxKind: d.inbox?.kind,
+    attempts: d.attempts,
+    receipt: d.receipt,
+    errorCode: d.errorCode,
+    deadlineId: d.deadlineId,
+    kind: d.kind,
+    rule: d.rule,
+    dueAt: d.dueAt,
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (entry as unknown as Record<string, unknown>)[key] = value;
+  }
+  return entry;
+}
+
+export class TraceProjector {
+  private subscription?: Subscription;
+
+  constructor(private readonly deps: { bus: Bus; kv: KeyValueStore }) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.deps.bus.subscribe({
+      groupId: 'brygga-trace',
+      topics: [TOPICS.orderEvents, TOPICS.deadlineEvents, TOPICS.deliveryRequests, TOPICS.deliveryOutcomes],
+      fromBeginning: true,
+      handler: async (record) => this.project(fromBusRecord(record)),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  /** Appending twice after a crash is harmless: readers drop repeated entry ids. */
+  async project(event: CloudEvent): Promise<void> {
+    const data = event.data as TracedData;
+    const orderId = data.orderId ?? event.correlationid;
+    if (data.origin && data.orderId) {
+      await this.deps.kv.set(referenceKey(data.origin.reference), data.orderId);
+    }
+    await this.deps.kv.append(traceKey(orderId), JSON.stringify(traceEntryOf(event)));
+  }
+}
