@@ -47,7 +47,7 @@ export function openAdapters(settings: Settings, logger: Logger): { bus: Bus; st
   const bus = settings.kafkaBrokers
     ? new KafkaBus({ brokers: settings.kafkaBrokers, clientId: 'brygga', logger })
     : new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger });
-  const store = settings.redisUrl ? new RedisStore({ redis: settings.redisUrl }) : new EmbeddedStore({ dataDir: join(settings.dataDir, 'store') });
+  const store = settings.redisUrl ? new RedisStore({ redis: settings.redisUrl, prefix: settings.redisPrefix }) : new EmbeddedStore({ dataDir: join(settings.dataDir, 'store') });
   return { bus, store };
 }
 
@@ -58,7 +58,7 @@ export function calendarOf(config: BryggaConfig): SwedishCalendar {
 export async function startBrygga(settings: Settings, options: StartOptions = {}): Promise<RunningBrygga> {
   const logger = createLogger({ level: settings.logLevel, destination: options.logDestination });
   const clock = options.clock ?? systemClock;
-  const config = loadConfig(settings.configFile);
+  const config = loadConfig(settings.configFile, settings.env);
   const rules = loadDeadlineRules(resolve(dirname(config.file), config.deadlines.rulesFile));
   const { bus, store } = openAdapters(settings, logger);
   await bus.ensureTopics(Object.values(TOPICS).map((name) => ({ name, partitions: config.topics.partitions, retentionMs: config.topics.retentionMs })));

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'REDIS_URL', 'LOG_LEVEL'] as const;
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL'] as const;
 
 export interface Settings {
   port: number;
@@ -12,7 +12,11 @@ export interface Settings {
   configFile: string;
   kafkaBrokers?: string[];
   redisUrl?: string;
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  redisPrefix: string;
   logLevel: string;
+  /** Variables the configuration file may reference as ${VAR}. */
+  env: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/brygga.example.yaml', import.meta.url));
@@ -27,6 +31,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     configFile: env.BRYGGA_CONFIG ?? DEFAULT_CONFIG_FILE,
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
     logLevel: env.LOG_LEVEL ?? 'info',
+    env,
   };
 }

@@ -1,0 +1,144 @@
+// The deadline service: opens, meets and cancels deadlines from order events as the rules file
+// says, and fires due warnings and breaches. State lives in the store; every step is
+// idempotent and every event it publishes has an id derived from the deadline, so replays and
+// crashes never double a notice.
+import type { Logger } from 'pino';
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { fromBusRecord, stableId, type CloudEvent } from '../canonical/envelope.ts';
+import { EVENT_TYPES, TOPICS } from '../canonical/event-types.ts';
+import type { EventPublisher } from '../canonical/publisher.ts';
+import type { SwedishCalendar } from '../calendar/calendar.ts';
+import type { Clock } from '../clock.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ClaimedTimer, Deadline, Store } from '../store/store.ts';
+import { planDeadlineChanges } from './plan.ts';
+import type { DeadlineRule } from './rules.ts';
+
+export interface DeadlineServiceDeps {
+  bus: Bus;
+  store: Store;
+  publisher: EventPublisher;
+  clock: Clock;
+  rules: DeadlineRule[];
+  calendar: SwedishCalendar;
+  metrics: Metrics;
+  logger: Logger;
+  sweepIntervalMs: number;
+  leaseMs: number;
+  /** Most timers claimed per sweep round; a round with a full batch is followed at once by another. */
+  batchSize?: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function deadlineEventData(d: Deadline) {
+  return {
+    deadlineId: d.id,
+    orderId: d.orderId,
+    kind: d.kind,
+    rule: d.rule,
+    dueAt: iso(d.dueAt),
+    ...(d.warnAt !== undefined ? { warnAt: iso(d.warnAt) } : {}),
+    openedAt: iso(d.openedAt),
+    ...(d.closedAt !== undefined ? { closedAt: iso(d.closedAt) } : {}),
+    ...(d.closedBy ? { closedBy: d.closedBy } : {}),
+    ...(d.reason ? { reason: d.reason } : {}),
+    context: d.context,
+  };
+}
+
+export class DeadlineService {
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<number>;
+
+  constructor(private readonly deps: DeadlineServiceDeps) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.deps.bus.subscribe({
+      groupId: 'brygga-deadlines',
+      topics: [TOPICS.orderEvents],
+      fromBeginning: true,
+      handler: async (record) => this.handle(fromBusRecord(record)),
+    });
+    this.timer = setInterval(() => void this.sweep(), this.deps.sweepIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+    await this.subscription?.stop();
+  }
+
+  /** Applies one order event to the deadlines it opens, meets or cancels. */
+  async handle(event: CloudEvent): Promise<void> {
+    const { store, publisher, rules, calendar, logger } = this.deps;
+    const events: CloudEvent[] = [];
+    for (const change of planDeadlineChanges(event, rules, calendar)) {
+      if (change.action === 'open') {
+        await store.openDeadline(change.deadline);
+        const stored = await store.getDeadline(change.deadline.id);
+        if (stored) events.push(this.deadlineEvent(EVENT_TYPES.deadlineOpened, stored, event.id));
+        continue;
+      }
+      const status = change.action === 'meet' ? 'met' : 'cancelled';
+      const closed = await store.closeDeadline(change.deadlineId, status, change.at, event.id, change.reason);
+      // A retry after a crash finds the deadline already closed by this same event: publish again.
+      const existing = closed ?? (await store.getDeadline(change.deadlineId));
+      if (existing?.status === status && existing.closedBy === event.id) {
+        events.push(this.deadlineEvent(status === 'met' ? EVENT_TYPES.deadlineMet : EVENT_TYPES.deadlineCancelled, existing, event.id));
+        logger.info({ deadlineId: existing.id, kind: existing.kind, status }, 'deadline closed');
+      }
+    }
+    if (events.length > 0) await publisher.publish(events);
+  }
+
+  /**
+   * Fires every due timer once: claims a batch, publishes the warning or breach, completes the
+   * timer. Returns how many timers fired. Overlapping calls share one sweep.
+   */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.sweepAll().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweepAll(): Promise<number> {
+    const { store, clock, leaseMs, logger } = this.deps;
+    const batchSize = this.deps.batchSize ?? 500;
+    let fired = 0;
+    try {
+      for (;;) {
+        const claimed = await store.claimDue(clock.now(), batchSize, leaseMs);
+        for (const timer of claimed) fired += await this.fire(timer);
+        if (claimed.length < batchSize) return fired;
+      }
+    } catch (error) {
+      logger.error({ err: { message: (error as Error).message } }, 'deadline sweep failed; next round retries');
+      return fired;
+    }
+  }
+
+  private async fire({ deadline, phase }: ClaimedTimer): Promise<number> {
+    const { store, publisher, clock, metrics, logger } = this.deps;
+    const type = phase === 'due' ? EVENT_TYPES.deadlineBreached : EVENT_TYPES.deadlineWarning;
+    const at = phase === 'due' ? deadline.dueAt : (deadline.warnAt ?? deadline.dueAt);
+    const fired: Deadline = phase === 'due' ? { ...deadline, status: 'breached', closedAt: at, closedBy: 'brygga/deadlines' } : deadline;
+    // Published before completing: a crash in between re-fires with the same event id.
+    await publisher.publish([this.deadlineEvent(type, fired)]);
+    const completed = await store.completeTimer(deadline.id, phase, clock.now());
+    if (completed) metrics.deadlineTimers.inc({ kind: deadline.kind, phase });
+    logger.warn({ deadlineId: deadline.id, orderId: deadline.orderId, kind: deadline.kind, rule: deadline.rule, phase, dueAt: iso(deadline.dueAt) }, phase === 'due' ? 'deadline breached' : 'deadline warning');
+    return completed ? 1 : 0;
+  }
+
+  private deadlineEvent(type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES], d: Deadline, causationid?: string): CloudEvent {
+    return this.deps.publisher.create({
+      id: stableId(d.id, type),
+      type,
+      source: '/brygga/deadlines',
+      subject: d.orderId,
+      ...(causationid ? { causationid } : {}),
+      data: deadlineEventData(d),
+    });
+  }
+}
