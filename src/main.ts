@@ -67,11 +67,12 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const publisher = new EventPublisher(bus, clock);
   const deadLetters = new DeadLetters(publisher, metrics, () => clock.now());
   const directory = new InboxDirectory(config);
+  const registry = new OrderRegistry(store);
   const channels = new Map<string, DeliveryChannel>();
   if (config.systems.lifecare) channels.set('lifecare', new LifecareChannel(config.systems.lifecare));
 
   const services = [
-    new Router({ bus, publisher, registry: new OrderRegistry(store), directory, logger: logger.child({ component: 'router' }) }),
+    new Router({ bus, publisher, registry, directory, logger: logger.child({ component: 'router' }) }),
     new DeliveryWorker({ bus, kv: store, publisher, deadLetters, channels, retry: config.delivery, metrics, logger: logger.child({ component: 'delivery' }) }),
     new TraceProjector({ bus, kv: store }),
     new DeadlineService({
@@ -85,6 +86,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const app = buildApi({
     logger, store, metrics, publisher, deadLetters, clock,
     traces: new TraceQuery(store),
+    registry,
     connectors: [lifecareInbound],
     pseudonymKey: config.pseudonymKey,
     maxBytes: config.maxBodyBytes,

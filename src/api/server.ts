@@ -1,11 +1,13 @@
 // The HTTP API: connectors' inbound routes, order traces, deadlines, health and metrics.
 // Built apart from listening (CONVENTIONS 9): tests drive it with app.inject().
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { BryggaError, type ErrorCode } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeadlineStatus, Store } from '../store/store.ts';
 import { deadlineView, type TraceQuery } from '../trace/query.ts';
+import type { OrderRegistry } from '../routing/order-registry.ts';
+import { registerAcknowledgementRoute } from './acknowledgement.ts';
 import { registerInboundRoute, type InboundConnector, type InboundDeps } from './inbound.ts';
 import { sendProblem } from './problem.ts';
 
@@ -13,6 +15,7 @@ export interface ApiDeps extends InboundDeps {
   logger: Logger;
   store: Store;
   traces: TraceQuery;
+  registry: OrderRegistry;
   connectors: InboundConnector[];
   metrics: Metrics;
   health: () => Promise<Record<string, string>>;
@@ -28,7 +31,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 const STATUSES: DeadlineStatus[] = ['open', 'met', 'breached', 'cancelled'];
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: deps.maxBytes, disableRequestLogging: false });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes, disableRequestLogging: false });
 
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: deps.maxBytes }, (_req, body, done) => done(null, body));
 
@@ -43,6 +46,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new BryggaError('BRY_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
   for (const connector of deps.connectors) registerInboundRoute(app, connector, deps);
+  registerAcknowledgementRoute(app, deps);
 
   app.get<{ Params: { id: string } }>('/api/orders/:id', async (request, reply) => {
     const trace = await deps.traces.trace(request.params.id);

@@ -13,6 +13,8 @@ export interface NewEvent<T> {
   subject: string;
   correlationid?: string;
   causationid?: string;
+  /** When the event happened, if not now (e.g. when the provider confirmed). */
+  time?: string;
   data: T;
 }
 
@@ -22,14 +24,14 @@ export class EventPublisher {
     private readonly clock: Clock,
   ) {}
 
-  /** Builds a CloudEvent stamped with the clock's time. */
+  /** Builds a CloudEvent, stamped with the clock's time unless it says its own. */
   create<T>(spec: NewEvent<T>): CloudEvent<T> {
     const event: CloudEvent<T> = {
       specversion: '1.0',
       id: spec.id,
       source: spec.source,
       type: spec.type,
-      time: new Date(this.clock.now()).toISOString(),
+      time: spec.time ?? new Date(this.clock.now()).toISOString(),
       subject: spec.subject,
       datacontenttype: 'application/json',
       correlationid: spec.correlationid ?? spec.subject,

@@ -85,6 +85,8 @@ export const ConfigSchema = Type.Object(
     ),
     providers: Type.Array(Provider, { minItems: 1 }),
     feeAdministratorInbox: Inbox,
+    /** The case officers' manager, who reviews decisions not executed within three months (R-EXEC-3M). */
+    sectionLeaderInbox: Inbox,
     homeCareTeams: Type.Object(
       { system: Type.String({ minLength: 1 }), addressType: Type.String({ minLength: 1 }) },
       { additionalProperties: false, description: 'Home-care teams are addressed by the team name the order carries' },

@@ -80,6 +80,10 @@ export class InboxDirectory {
     return target('fee-administrator', 'feeAdministrator', this.config.feeAdministratorInbox);
   }
 
+  sectionLeader(): InboxTarget {
+    return target('section-leader', 'sectionLeader', this.config.sectionLeaderInbox);
+  }
+
   homeCareTeam(teamName: string): InboxTarget {
     const { system, addressType } = this.config.homeCareTeams;
     return { inboxId: `home-care:${normalise(teamName)}`, kind: 'homeCareTeam', system, addressType, addressName: teamName };

@@ -51,6 +51,23 @@ function homeCareTeamOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
   return team ? [ctx.directory.homeCareTeam(team)] : [];
 }
 
+/** Whether the order's provider is outside every system (R-ORDER-FAX-FALLBACK). */
+function providerNotConnected(data: RoutableData, ctx: RouteContext): boolean {
+  if (data.context?.providerConnected === 'false') return true;
+  return ctx.order ? !ctx.directory.provider(ctx.order.providerId).connected : false;
+}
+
+/**
+ * Who hears of a breach beyond the case officer: the section leader of a decision not executed
+ * within three months (R-EXEC-3M); the fee administrator of a missed kvittens from a provider
+ * that is not connected, who then confirms on its behalf (R-ORDER-FAX-FALLBACK).
+ */
+function escalationOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
+  if (data.kind === 'exec3m') return [ctx.directory.sectionLeader()];
+  if (data.kind === 'kvittens' && providerNotConnected(data, ctx)) return [ctx.directory.feeAdministrator()];
+  return [];
+}
+
 /** The inboxes an event goes to, without duplicates; empty when the event is not delivered. */
 export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] {
   const data = event.data as RoutableData;
@@ -84,8 +101,7 @@ export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] 
       case EVENT_TYPES.executionEnded:
         return [...caseOfficerOf(data, ctx), ctx.directory.feeAdministrator()];
       case EVENT_TYPES.deadlineBreached:
-        // R-KVITTENS-3VD: a missed deadline is a notice to the responsible case officer
-        return caseOfficerOf(data, ctx);
+        return [...caseOfficerOf(data, ctx), ...escalationOf(data, ctx)];
       case EVENT_TYPES.deadlineWarning:
         // A reminder goes to the provider, who still has time to act
         return [unitOrCentral(data, ctx)];

@@ -10,6 +10,7 @@ import type { OrderTrace } from '../../src/trace/query.ts';
 import { ADAPTER_SETS, startTestBrygga, testSettings } from '../support/brygga.ts';
 import { lifecareExample } from '../support/examples.ts';
 import { LifecareStandIn } from '../support/lifecare-standin.ts';
+import { getJson, postMessage } from '../support/http.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CENTRAL = 'ÄO Dagverksamhet Inkorg';
@@ -20,9 +21,8 @@ describe.each(ADAPTER_SETS)('one Lifecare order, end to end (%s)', (adapters) =>
   let brygga: RunningBrygga;
   // Each run on a shared broker sends a fresh BeslutsId, so earlier runs' records never match.
   const beslutsId = `B-2026-${Math.floor(Math.random() * 1e6)}`;
-  const post = (body: Buffer, contentType = 'application/xml') =>
-    fetch(`${brygga.url}/connectors/lifecare/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
-  const trace = async (id: string) => (await (await fetch(`${brygga.url}/api/orders/${id}`)).json()) as OrderTrace;
+  const post = (body: Buffer) => postMessage(brygga.url, 'lifecare', body);
+  const trace = (id: string) => getJson<OrderTrace>(`${brygga.url}/api/orders/${id}`);
 
   beforeAll(async () => {
     await lifecare.start();
@@ -72,7 +72,7 @@ describe.each(ADAPTER_SETS)('one Lifecare order, end to end (%s)', (adapters) =>
     const t = await waitFor(() => trace(beslutsId), (t) => t.deadlines?.some((d) => d.kind === 'kvittens'), 'the kvittens deadline');
     const kvittens = t.deadlines.find((d) => d.kind === 'kvittens')!;
     expect(kvittens).toMatchObject({ status: 'open', rule: 'R-KVITTENS-3VD', dueAt: '2026-11-26T23:00:00.000Z' });
-    const open = (await (await fetch(`${brygga.url}/api/deadlines?status=open&limit=1000`)).json()) as { deadlines: { id: string }[] };
+    const open = await getJson<{ deadlines: { id: string }[] }>(`${brygga.url}/api/deadlines?status=open&limit=1000`);
     expect(open.deadlines.map((d) => d.id)).toContain(kvittens.id);
   });
 
@@ -83,7 +83,7 @@ describe.each(ADAPTER_SETS)('one Lifecare order, end to end (%s)', (adapters) =>
     expect(t.deadlines.find((d) => d.kind === 'kvittens')!.closedAt).toBe('2026-11-25T14:40:00.000Z');
     await waitFor(() => lifecare.to('bih-4711').filter((m) => m.beslutsId === beslutsId && m.typ === 'BEKRAFTELSE').length, (n) => n === 1, 'the confirmation at the case officer');
     await waitFor(() => lifecare.to(COORDINATOR).filter((m) => m.beslutsId === beslutsId && m.typ === 'BEKRAFTELSE').length, (n) => n === 1, 'the confirmation at the coordinator');
-    const met = (await (await fetch(`${brygga.url}/api/deadlines?status=met&limit=1000`)).json()) as { deadlines: { orderId: string }[] };
+    const met = await getJson<{ deadlines: { orderId: string }[] }>(`${brygga.url}/api/deadlines?status=met&limit=1000`);
     expect(met.deadlines.map((d) => d.orderId)).toContain(t.orderId);
   });
 

@@ -11,6 +11,7 @@ import { ADAPTER_SETS, type AdapterSet } from '../support/brygga.ts';
 import { spawnBrygga, type BryggaProcess } from '../support/brygga-process.ts';
 import { lifecareExample } from '../support/examples.ts';
 import { LifecareStandIn, type StandInMode } from '../support/lifecare-standin.ts';
+import { getJson, postMessage } from '../support/http.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CENTRAL = 'ÄO Dagverksamhet Inkorg';
@@ -46,11 +47,7 @@ describe.each(ADAPTER_SETS)('SIGKILL and restart (%s)', (adapters) => {
 
     lifecare.mode = mode;
     running = await spawnBrygga(env);
-    const accepted = await fetch(`${running.url}/connectors/lifecare/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/xml' },
-      body: lifecareExample('bestallning.xml', { beslutsId }),
-    });
+    const accepted = await postMessage(running.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }));
     expect(accepted.status).toBe(202);
     // The delivery is in flight: the stand-in holds the request open (and, in store-then-hang, has stored it).
     await waitFor(() => lifecare.posts.length, (n) => n > 0, 'a delivery attempt');
@@ -62,7 +59,7 @@ describe.each(ADAPTER_SETS)('SIGKILL and restart (%s)', (adapters) => {
     await waitFor(() => forThisOrder().length, (n) => n === 1, 'the order at the central inbox', 60_000);
     const url = running.url;
     const trace = await waitFor(
-      async () => (await (await fetch(`${url}/api/orders/${beslutsId}`)).json()) as OrderTrace,
+      () => getJson<OrderTrace>(`${url}/api/orders/${beslutsId}`),
       (t) => t.deliveries?.length > 0 && t.deliveries.every((d) => d.status === 'delivered'),
       'every delivery of the order delivered',
       60_000,

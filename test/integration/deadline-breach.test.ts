@@ -8,6 +8,7 @@ import type { OrderTrace } from '../../src/trace/query.ts';
 import { startTestBrygga, testSettings, type AdapterSet } from '../support/brygga.ts';
 import { lifecareExample } from '../support/examples.ts';
 import { LifecareStandIn } from '../support/lifecare-standin.ts';
+import { getJson, postMessage } from '../support/http.ts';
 import { waitFor } from '../support/wait.ts';
 
 const cases: [AdapterSet, number][] = [['embedded', 1], ['kafka+redis', 2]];
@@ -17,7 +18,7 @@ describe.each(cases)('a missed kvittens (%s, %i instance(s))', (adapters, instan
   const clock = new ManualClock(Date.parse('2026-11-23T10:00:00+01:00'));
   const running: RunningBrygga[] = [];
   const beslutsId = `B-2026-${Math.floor(Math.random() * 1e6)}`;
-  const trace = async () => (await (await fetch(`${running[0]!.url}/api/orders/${beslutsId}`)).json()) as OrderTrace;
+  const trace = () => getJson<OrderTrace>(`${running[0]!.url}/api/orders/${beslutsId}`);
   const notices = () => lifecare.to('bih-4711').filter((m) => m.beslutsId === beslutsId && m.typ === 'PAMINNELSE');
 
   beforeAll(async () => {
@@ -33,11 +34,7 @@ describe.each(cases)('a missed kvittens (%s, %i instance(s))', (adapters, instan
   });
 
   it('fires the breach once and notifies the case officer once', async () => {
-    const response = await fetch(`${running[0]!.url}/connectors/lifecare/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/xml' },
-      body: lifecareExample('bestallning.xml', { beslutsId }),
-    });
+    const response = await postMessage(running[0]!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }));
     expect(response.status).toBe(202);
     await waitFor(trace, (t) => t.deadlines?.some((d) => d.kind === 'kvittens'), 'the kvittens deadline');
 
@@ -54,7 +51,7 @@ describe.each(cases)('a missed kvittens (%s, %i instance(s))', (adapters, instan
     expect(notices()).toHaveLength(1);
     expect(lifecare.posts.filter((p) => p === notices()[0]!.meddelandeId)).toHaveLength(1);
     expect(notices()[0]!.xml).toContain('R-KVITTENS-3VD');
-    const breached = (await (await fetch(`${running[0]!.url}/api/deadlines?status=breached&limit=1000`)).json()) as { deadlines: { orderId: string }[] };
+    const breached = await getJson<{ deadlines: { orderId: string }[] }>(`${running[0]!.url}/api/deadlines?status=breached&limit=1000`);
     expect(breached.deadlines.map((d) => d.orderId)).toContain(t.orderId);
   });
 });

@@ -20,8 +20,8 @@ const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, at
 function summarise(xml: string): ReceivedMessage {
   const doc = parser.parse(xml) as { Meddelande: { Huvud: Record<string, unknown>; Arende?: Record<string, unknown> } };
   const huvud = doc.Meddelande.Huvud;
-  const mottagare = huvud.Mottagare as Record<string, string> | string | undefined;
-  const m = typeof mottagare === 'object' ? mottagare : { '#text': mottagare };
+  const mottagare = huvud.Mottagare as Record<string, string | undefined> | string | undefined;
+  const m: Record<string, string | undefined> = typeof mottagare === 'object' ? mottagare : { '#text': mottagare };
   return {
     meddelandeId: String(huvud.MeddelandeId),
     typ: String(huvud.Typ),

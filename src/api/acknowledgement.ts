@@ -1,0 +1,65 @@
+// POST /api/orders/{id}/acknowledgement: the fee administrator (or another operator) records
+// the kvittens on behalf of a provider that is not connected to any system
+// (R-ORDER-FAX-FALLBACK). It becomes an ordinary acknowledgement event marked as a proxy, so it
+// meets the kvittens deadline (R-KVITTENS-3VD) and reaches the case officer like any other.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { stableId } from '../canonical/envelope.ts';
+import { EVENT_TYPES } from '../canonical/event-types.ts';
+import type { EventPublisher } from '../canonical/publisher.ts';
+import { PartyRole } from '../canonical/schemas/common.ts';
+import type { Clock } from '../clock.ts';
+import { BryggaError } from '../errors.ts';
+import type { OrderRegistry } from '../routing/order-registry.ts';
+import type { TraceQuery } from '../trace/query.ts';
+import { sendProblem } from './problem.ts';
+
+const ProxyAcknowledgement = Type.Object(
+  {
+    confirmedBy: Type.Object(
+      { role: PartyRole, id: Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9._:-]+$', description: 'The operator\'s user id, never a name' }) },
+      { additionalProperties: false },
+    ),
+    acknowledgedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the provider confirmed; default now' })),
+    startDate: Type.Optional(Type.String({ format: 'date' })),
+  },
+  { additionalProperties: false },
+);
+type ProxyAcknowledgement = Static<typeof ProxyAcknowledgement>;
+
+export function registerAcknowledgementRoute(
+  app: FastifyInstance,
+  deps: { publisher: EventPublisher; registry: OrderRegistry; traces: TraceQuery; clock: Clock },
+): void {
+  app.post<{ Params: { id: string }; Body: ProxyAcknowledgement }>(
+    '/api/orders/:id/acknowledgement',
+    { schema: { body: ProxyAcknowledgement } },
+    async (request, reply) => {
+      const orderId = await deps.traces.resolve(request.params.id);
+      const order = orderId ? await deps.registry.find(orderId) : undefined;
+      if (!order) return sendProblem(reply, new BryggaError('BRY_ORDER_NOT_FOUND', 'no order with that id or reference'));
+      const { confirmedBy, startDate } = request.body;
+      const acknowledgedAt = request.body.acknowledgedAt ?? new Date(deps.clock.now()).toISOString();
+      const messageId = stableId('proxy-acknowledgement', order.orderId, confirmedBy.id, acknowledgedAt);
+      const event = deps.publisher.create({
+        id: stableId('brygga', messageId, EVENT_TYPES.orderAcknowledged),
+        type: EVENT_TYPES.orderAcknowledged,
+        source: '/api/orders/acknowledgement',
+        subject: order.orderId,
+        // What the deadline is measured against: when the provider confirmed.
+        time: new Date(acknowledgedAt).toISOString(),
+        data: {
+          orderId: order.orderId,
+          ...(order.clientId ? { clientId: order.clientId } : {}),
+          origin: { system: 'brygga', messageId, reference: order.reference, createdAt: acknowledgedAt, sender: { role: confirmedBy.role, id: confirmedBy.id } },
+          acknowledgedAt,
+          ...(startDate ? { startDate } : {}),
+          confirmedBy: { ...confirmedBy, proxy: true },
+        },
+      });
+      await deps.publisher.publish([event]);
+      request.log.info({ orderId: order.orderId, eventId: event.id, role: confirmedBy.role }, 'proxy acknowledgement recorded');
+      return reply.code(202).send({ accepted: true, orderId: order.orderId, eventId: event.id });
+    },
+  );
+}
