@@ -53,6 +53,10 @@ export interface Bus {
    * resolving. Records of one call to one topic keep their order per key.
    */
   publish(topic: string, records: BusRecord[]): Promise<void>;
+  /**
+   * Resolves once the subscription consumes: a record published after that reaches the group,
+   * even a new group that starts at the end (`fromBeginning: false`).
+   */
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /**
    * Reads every record of a topic from the beginning up to its current end, without a

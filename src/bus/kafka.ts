@@ -1,0 +1,305 @@
+// The bus on Apache Kafka, via kafkajs. Needs a broker that still speaks the protocol versions
+// kafkajs 2.x uses: Kafka 3.x (see scripts/kafka/pom.xml).
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachMessagePayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Partitions for a TopicSpec whose `partitions` is not a positive number. Default 1. */
+  defaultPartitions?: number;
+  /** retention.ms for a TopicSpec whose `retentionMs` is not a finite number; else the broker's. */
+  defaultRetentionMs?: number;
+}
+
+const BACKOFF_START_MS = 200;
+const BACKOFF_MAX_MS = 10_000;
+/** Kafka's default session timeout is 30 s: heartbeat well within it while a record is retried. */
+const HEARTBEAT_SLICE_MS = 3_000;
+const JOIN_TIMEOUT_MS = 60_000;
+
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly log: Logger;
+  private admin?: Promise<Admin>;
+  private producer?: Promise<Producer>;
+  private readonly consumers = new Set<Consumer>();
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.log = options.logger.child({ component: 'bus', adapter: 'kafka' });
+    const kafkaLog = this.log.child({ lib: 'kafkajs' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ namespace, level, log }) => {
+        const { message, timestamp: _t, logger: _l, ...extra } = log;
+        const fields = { namespace, ...extra };
+        // Connection logs every error response (a rebalance heartbeat too) at error level;
+        // the layers above retry them and log what is really a failure.
+        if (level === logLevel.ERROR && namespace !== 'Connection') kafkaLog.error(fields, message);
+        else if (level <= logLevel.WARN) kafkaLog.warn(fields, message);
+      },
+    });
+  }
+
+  async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => {
+        const retention = Number.isFinite(t.retentionMs) ? t.retentionMs : this.options.defaultRetentionMs;
+        return {
+          topic: t.name,
+          numPartitions: t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1),
+          configEntries: retention === undefined ? [] : [{ name: 'retention.ms', value: String(retention) }],
+        };
+      }),
+    });
+    this.log.info({ topics: missing.map((t) => t.name) }, 'created topics');
+  }
+
+  async publish(topic: string, records: BusRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const producer = await this.getProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    this.consumers.add(consumer);
+    const stopping = new AbortController();
+    const log = this.log.child({ groupId: options.groupId });
+
+    const eachMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
+      const record = toConsumed(topic, partition, message);
+      const where = { topic, partition, offset: message.offset, key: record.key };
+      for (let attempt = 1, delay = BACKOFF_START_MS; ; attempt++, delay = Math.min(delay * 2, BACKOFF_MAX_MS)) {
+        // Stopping: leave the record uncommitted; the group's next consumer gets it again.
+        if (stopping.signal.aborted) return;
+        try {
+          await options.handler(record);
+          break;
+        } catch (err) {
+          // Never the record's value: it can carry personal data.
+          log.error({ ...where, attempt, retryInMs: delay, err }, 'handler failed; retrying the same record');
+        }
+        await sleepWithHeartbeat(delay, heartbeat, stopping.signal);
+      }
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    };
+
+    consumer.on(consumer.events.CRASH, (e) => {
+      log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+    const joined = waitForJoin(consumer);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({ autoCommit: false, eachMessage });
+      // Resolve only once this member has its partitions and has resolved where to start in
+      // them, so records published after subscribe() returns are seen even by a group that
+      // starts at the latest offset.
+      await joined.promise;
+    } catch (err) {
+      joined.cancel();
+      this.consumers.delete(consumer);
+      await consumer.disconnect().catch(() => {});
+      throw err;
+    }
+
+    let stopped: Promise<void> | undefined;
+    const subscription: Subscription = {
+      stop: () => {
+        stopped ??= (async () => {
+          stopping.abort();
+          await consumer.disconnect();
+          this.consumers.delete(consumer);
+          this.subscriptions.delete(subscription);
+        })();
+        return stopped;
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async readAll(topic: string, visit: (record: ConsumedRecord) => Promise<void> | void): Promise<void> {
+    const admin = await this.getAdmin();
+    const ends = new Map<number, bigint>();
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+    }
+    if (ends.size === 0) return;
+
+    // kafkajs has no manual partition assignment, so a throwaway group that never commits.
+    const groupId = `${this.options.clientId}-readall-${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    this.consumers.add(consumer);
+    let failure: unknown;
+    const done = deferred();
+    const finish = (partition: number): void => {
+      consumer.pause([{ topic, partitions: [partition] }]);
+      ends.delete(partition);
+      if (ends.size === 0) done.resolve();
+    };
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (e.payload.restart) return;
+      failure ??= e.payload.error;
+      done.resolve();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const end = ends.get(partition);
+          if (failure !== undefined || end === undefined) return;
+          const offset = BigInt(message.offset);
+          if (offset < end) {
+            try {
+              await visit(toConsumed(topic, partition, message));
+            } catch (err) {
+              failure = err;
+              done.resolve();
+              return;
+            }
+          }
+          if (offset + 1n >= end) finish(partition);
+        },
+      });
+      await done.promise;
+    } finally {
+      await consumer.disconnect().catch(() => {});
+      this.consumers.delete(consumer);
+      await admin.deleteGroups([groupId]).catch(() => {});
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.allSettled([producer?.then((p) => p.disconnect()), admin?.then((a) => a.disconnect())]);
+  }
+
+  private getAdmin(): Promise<Admin> {
+    this.admin ??= connectOrForget(this.kafka.admin(), () => (this.admin = undefined));
+    return this.admin;
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producer ??= connectOrForget(
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
+      () => (this.producer = undefined),
+    );
+    return this.producer;
+  }
+}
+
+/** Connects a client; a failed connect is forgotten so the next call tries afresh. */
+async function connectOrForget<T extends { connect(): Promise<void> }>(client: T, forget: () => void): Promise<T> {
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    forget();
+    throw err;
+  }
+}
+
+function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: Number(message.timestamp),
+    key: message.key?.toString('utf8') ?? '',
+    value: message.value ?? Buffer.alloc(0),
+    headers: headersToStrings(message.headers),
+  };
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) out[name] = value.toString();
+  }
+  return out;
+}
+
+/** Waits `ms`, heartbeating meanwhile so a long retry does not get the member evicted. */
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, signal: AbortSignal): Promise<void> {
+  for (let left = ms; left > 0 && !signal.aborted; left -= HEARTBEAT_SLICE_MS) {
+    await abortableSleep(Math.min(left, HEARTBEAT_SLICE_MS), signal);
+    // A rebalance error thrown here ends the retry; kafkajs rejoins and the record, still
+    // uncommitted, is delivered again to whichever member owns the partition then.
+    if (!signal.aborted) await heartbeat();
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+function waitForJoin(consumer: Consumer): { promise: Promise<void>; cancel: () => void } {
+  const { promise, resolve, reject } = deferred();
+  const timer = setTimeout(() => reject(new Error(`consumer did not join its group within ${JOIN_TIMEOUT_MS} ms`)), JOIN_TIMEOUT_MS);
+  let joined = false;
+  const off = [
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      joined = true;
+      // A member without partitions does not fetch at all.
+      if (Object.values(e.payload.memberAssignment).every((partitions) => partitions.length === 0)) resolve();
+    }),
+    // kafkajs resolves the start offsets (latest, for a new group) in its first fetch.
+    consumer.on(consumer.events.FETCH, () => {
+      if (joined) resolve();
+    }),
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) reject(e.payload.error);
+    }),
+  ];
+  const cancel = (): void => {
+    clearTimeout(timer);
+    off.forEach((remove) => remove());
+  };
+  promise.then(cancel, cancel);
+  return { promise, cancel };
+}
+
+// Promise.withResolvers needs Node 22.
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
