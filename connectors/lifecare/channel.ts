@@ -27,7 +27,7 @@ export class LifecareChannel implements DeliveryChannel {
       response = await fetch(this.options.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/xml; charset=utf-8' },
-        body,
+        body: new Uint8Array(body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (cause) {

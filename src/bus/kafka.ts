@@ -17,8 +17,8 @@ export interface KafkaBusOptions {
 
 const BACKOFF_START_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
-/** Kafka's default session timeout is 30 s: heartbeat well within it while a record is retried. */
-const HEARTBEAT_SLICE_MS = 3_000;
+/** Heartbeat well within the 10 s session timeout while a record is retried. */
+const HEARTBEAT_SLICE_MS = 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
 
 export class KafkaBus implements Bus {
@@ -77,7 +77,11 @@ export class KafkaBus implements Bus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
+    // 10 s instead of waiting half a minute.
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+    });
     this.consumers.add(consumer);
     const stopping = new AbortController();
     const log = this.log.child({ groupId: options.groupId });
