@@ -13,7 +13,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { loadConfig } from './config/load.ts';
 import type { BryggaConfig } from './config/schema.ts';
 import type { Settings } from './config/settings.ts';
-import { loadDeadlineRules } from './deadlines/rules.ts';
+import { loadDeadlineRules, type DeadlineRule } from './deadlines/rules.ts';
 import { DeadlineService } from './deadlines/service.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -51,15 +51,19 @@ export function openAdapters(settings: Settings, logger: Logger): { bus: Bus; st
   return { bus, store };
 }
 
-export function calendarOf(config: BryggaConfig): SwedishCalendar {
-  return new SwedishCalendar({ ...config.calendar, timeZone: 'Europe/Stockholm' });
+/** The deadline rules file and the municipality's calendar the configuration names. */
+export function deadlineSetup(config: BryggaConfig): { rules: DeadlineRule[]; calendar: SwedishCalendar } {
+  return {
+    rules: loadDeadlineRules(resolve(dirname(config.file), config.deadlines.rulesFile)),
+    calendar: new SwedishCalendar({ ...config.calendar, timeZone: 'Europe/Stockholm' }),
+  };
 }
 
 export async function startBrygga(settings: Settings, options: StartOptions = {}): Promise<RunningBrygga> {
   const logger = createLogger({ level: settings.logLevel, destination: options.logDestination });
   const clock = options.clock ?? systemClock;
   const config = loadConfig(settings.configFile, settings.env);
-  const rules = loadDeadlineRules(resolve(dirname(config.file), config.deadlines.rulesFile));
+  const { rules, calendar } = deadlineSetup(config);
   const { bus, store } = openAdapters(settings, logger);
   await bus.ensureTopics(Object.values(TOPICS).map((name) => ({ name, partitions: config.topics.partitions, retentionMs: config.topics.retentionMs })));
 
@@ -76,7 +80,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
     new DeliveryWorker({ bus, kv: store, publisher, deadLetters, channels, retry: config.delivery, metrics, logger: logger.child({ component: 'delivery' }) }),
     new TraceProjector({ bus, kv: store }),
     new DeadlineService({
-      bus, store, publisher, clock, rules, calendar: calendarOf(config), metrics,
+      bus, store, publisher, clock, rules, calendar, metrics,
       sweepIntervalMs: config.deadlines.sweepIntervalMs, leaseMs: config.deadlines.leaseMs,
       logger: logger.child({ component: 'deadlines' }),
     }),

@@ -1,6 +1,7 @@
 // The `brygga` command line: `brygga start`, `brygga calendar …`.
 import { Command } from 'commander';
 import { calendarCommand } from './calendar.ts';
+import { deadlinesCommand } from './deadlines.ts';
 import { startCommand } from './start.ts';
 
 const program = new Command('brygga')
@@ -8,5 +9,6 @@ const program = new Command('brygga')
   .showHelpAfterError();
 program.addCommand(startCommand());
 program.addCommand(calendarCommand());
+program.addCommand(deadlinesCommand());
 
 await program.parseAsync(process.argv);
