@@ -1,0 +1,236 @@
+// The Lifecare connector, proved by fixtures: each folder under fixtures/ is one case
+// (input.xml, meta.json, and expected.json or expected-error.json). A new case is new files.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CloudEvent } from '../../src/canonical/envelope.ts';
+import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
+import { DeadlineBreachedData, OrderAcknowledgedData } from '../../src/canonical/schemas/index.ts';
+import { validateEvent } from '../../src/canonical/validate.ts';
+import { parseXmlDocument, type XmlElement } from '../../src/canonical/xml-input.ts';
+import { BryggaError } from '../../src/errors.ts';
+import { parseLifecareMessage } from './inbound.ts';
+import { HEADER, MESSAGES } from './mapping.ts';
+import { parseLifecareReceipt, renderLifecareMessage } from './outbound.ts';
+
+const FIXTURES = new URL('./fixtures/', import.meta.url);
+const ctx = { receivedAt: Date.parse('2027-03-01T09:00:00+01:00'), pseudonymKey: 'test-key', maxBytes: 5 * 1024 * 1024 };
+
+interface Fixture {
+  name: string;
+  description: string;
+  contentType?: string;
+  input: Buffer;
+  expected?: CloudEvent[];
+  expectedError?: { code: string; problems: { code: string; field: string; rule: string }[] };
+}
+
+function loadFixtures(): Fixture[] {
+  return readdirSync(FIXTURES).sort().map((name) => {
+    const file = (f: string) => new URL(`${name}/${f}`, FIXTURES);
+    const json = (f: string) => (existsSync(file(f)) ? JSON.parse(readFileSync(file(f), 'utf8')) : undefined);
+    const meta = json('meta.json') ?? {};
+    return {
+      name,
+      description: meta.description ?? name,
+      contentType: meta.contentType,
+      input: readFileSync(file('input.xml')),
+      expected: json('expected.json'),
+      expectedError: json('expected-error.json'),
+    };
+  });
+}
+
+const fixtures = loadFixtures();
+
+function thrown(fn: () => unknown): BryggaError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof BryggaError) return error;
+    throw error;
+  }
+  throw new Error('expected a BryggaError, nothing was thrown');
+}
+
+/** Every text and attribute value of a document except the type labels (Typ, mime): what must never be echoed. */
+function valuesOf(element: XmlElement, into: string[] = []): string[] {
+  if (element.name !== 'Typ' && element.text.length >= 4) into.push(element.text);
+  into.push(...Object.entries(element.attributes).filter(([k, v]) => k !== 'mime' && v.length >= 4).map(([, v]) => v));
+  for (const child of element.children) valuesOf(child, into);
+  return into;
+}
+
+const parse = (f: Fixture) => parseLifecareMessage(f.input, f.contentType, ctx);
+
+describe('Lifecare fixtures', () => {
+  it('has exactly one expectation per case', () => {
+    for (const f of fixtures) expect(Number(!!f.expected) + Number(!!f.expectedError), f.name).toBe(1);
+  });
+
+  for (const f of fixtures.filter((x) => x.expected)) {
+    it(`${f.name}: ${f.description}`, () => {
+      const events = parse(f);
+      expect(events).toEqual(f.expected);
+      for (const event of events) validateEvent(event);
+    });
+  }
+
+  for (const f of fixtures.filter((x) => x.expectedError)) {
+    it(`${f.name} is refused: ${f.description}`, () => {
+      const error = thrown(() => parse(f));
+      expect({ code: error.code, problems: error.problems.map(({ code, field, rule }) => ({ code, field, rule })) }).toEqual(f.expectedError);
+    });
+  }
+
+  it('refusals name fields and rules but never echo a value (personal data)', () => {
+    for (const f of fixtures.filter((x) => x.expectedError?.code === 'BRY_INVALID_MESSAGE')) {
+      const error = thrown(() => parse(f));
+      const said = `${error.message}\n${JSON.stringify(error.problems)}`;
+      for (const value of valuesOf(parseXmlDocument(f.input, { contentType: f.contentType, maxBytes: ctx.maxBytes }))) {
+        expect(said, `${f.name} echoes a value`).not.toContain(value);
+      }
+    }
+  });
+});
+
+describe('Lifecare inbound', () => {
+  const order = fixtures.find((f) => f.name === 'bestallning')!;
+
+  it('a re-sent message gives the same event id (Lifecare MeddelandeId is the idempotency key)', () => {
+    const first = parse(order)[0]!;
+    const again = parseLifecareMessage(order.input, undefined, { ...ctx, receivedAt: ctx.receivedAt + 86_400_000 })[0]!;
+    expect(again.id).toBe(first.id);
+    expect(again).toEqual(first);
+  });
+
+  it('R-ORDER-CONTENT: a case officer\'s name is never carried, an inbox\'s is', () => {
+    const data = parse(order)[0]!.data as { origin: { sender: object; recipient: object } };
+    expect(data.origin.sender).toEqual({ role: 'HANDLAGGARE', id: 'bih-4711' });
+    expect(data.origin.recipient).toEqual({ role: 'INKORG', name: 'ÄO Dagverksamhet Inkorg' });
+  });
+
+  it('refuses a body over the configured limit before reading it', () => {
+    expect(thrown(() => parseLifecareMessage(order.input, undefined, { ...ctx, maxBytes: order.input.length - 1 })).code).toBe('BRY_BODY_TOO_LARGE');
+    expect(parseLifecareMessage(order.input, undefined, { ...ctx, maxBytes: order.input.length })).toHaveLength(1);
+  });
+
+  it('refuses an attachment that takes the body over the default 5 MiB', () => {
+    const plan = fixtures.find((f) => f.name === 'genomforandeplan')!.input.toString('utf8');
+    const big = Buffer.alloc(4 * 1024 * 1024, 0x41).toString('base64');
+    const body = Buffer.from(plan.replace(/(<Bilaga[^>]*>)[\s\S]*?(<\/Bilaga>)/, `$1JVBERi0x${big}$2`));
+    expect(body.length).toBeGreaterThan(ctx.maxBytes);
+    expect(thrown(() => parseLifecareMessage(body, undefined, ctx)).code).toBe('BRY_BODY_TOO_LARGE');
+  });
+});
+
+describe('Lifecare round trip: canonical → Lifecare → canonical', () => {
+  const target = { addressType: 'INKORG', addressName: 'ÄO Dagverksamhet Inkorg' };
+  const events = fixtures.filter((f) => f.expected).flatMap((f) => f.expected!);
+  // Huvud describes the hop (Brygga sends it), so origin and Referens are the new message's.
+  const content = (event: CloudEvent) => {
+    const { origin: _origin, previousMessageId: _previous, ...rest } = event.data as Record<string, unknown>;
+    return rest;
+  };
+
+  for (const map of MESSAGES.filter((m) => m.direction === 'both')) {
+    it(`${map.typ} (${map.rule}) parses back to the same data`, () => {
+      const sources = events.filter((e) => e.type === map.eventType);
+      expect(sources.length, `a fixture of ${map.typ}`).toBeGreaterThan(0);
+      for (const event of sources) {
+        const createdAt = ((event.data as { registeredAt?: string }).registeredAt ?? event.time);
+        const xml = renderLifecareMessage(event, target, 'BRY-RT-1', createdAt);
+        const [back] = parseLifecareMessage(xml, 'application/xml', ctx);
+        expect(back!.type).toBe(event.type);
+        expect(back!.subject).toBe(event.subject);
+        expect(content(back!)).toEqual(content(event));
+      }
+    });
+  }
+
+  it('writes the header: Brygga as sender, the target as recipient, Referens to the source message', () => {
+    const event = events.find((e) => e.type === EVENT_TYPES.orderPlaced)!;
+    const root = parseXmlDocument(renderLifecareMessage(event, { addressType: 'INKORG', addressId: 'ink-1', addressName: 'ÄO <Dagverksamhet> & "Inkorg"' }, 'BRY-1', '2026-11-23T09:14:05+01:00'), { maxBytes: 1e6 });
+    const huvud = root.children.find((c) => c.name === 'Huvud')!;
+    const get = (name: string) => huvud.children.find((c) => c.name === name)!;
+    expect(root.name).toBe('Meddelande');
+    expect(root.attributes.version).toBe('2.3');
+    expect(get('MeddelandeId').text).toBe('BRY-1');
+    expect(get('Avsandare').attributes).toEqual({ typ: 'SYSTEM', id: 'brygga' });
+    expect(get('Mottagare')).toMatchObject({ attributes: { typ: 'INKORG', id: 'ink-1' }, text: 'ÄO <Dagverksamhet> & "Inkorg"' });
+    expect(get('Referens').text).toBe('LC-2026-000123');
+  });
+
+  it('escapes markup in values', () => {
+    const event = events.find((e) => e.type === EVENT_TYPES.orderNotStarted)!;
+    const hostile = { ...event, data: { ...(event.data as object), reason: '</Orsak><Orsak>&x; "\' \u0001' } } as CloudEvent;
+    const xml = renderLifecareMessage(hostile, target, 'BRY-2', event.time);
+    const [back] = parseLifecareMessage(xml, undefined, ctx);
+    expect((back!.data as { reason: string }).reason).toBe('</Orsak><Orsak>&x; "\' \uFFFD');
+  });
+});
+
+describe('Lifecare messages Brygga adds (README)', () => {
+  const target = { addressType: 'HANDLAGGARE', addressId: 'bih-4711' };
+  const event = (type: CloudEvent['type'], data: unknown): CloudEvent => ({
+    specversion: '1.0', id: 'e-1', source: '/brygga/deadlines', type, time: '2026-11-27T00:00:00+01:00',
+    subject: 'ord-4b3e1c0a-7d2f-5a91', datacontenttype: 'application/json', correlationid: 'ord-4b3e1c0a-7d2f-5a91', data,
+  });
+  const text = (xml: Buffer, path: string[]) =>
+    path.reduce<XmlElement | undefined>((el, name) => el?.children.find((c) => c.name === name), parseXmlDocument(xml, { maxBytes: 1e6 }))?.text;
+
+  it('R-KVITTENS-3VD: a breached deadline is a PAMINNELSE naming kind, rule and due time, no personal data', () => {
+    const xml = renderLifecareMessage(event(EVENT_TYPES.deadlineBreached, DeadlineBreachedData.examples[0]), target, 'BRY-3', '2026-11-27T00:00:05+01:00');
+    expect(text(xml, ['Huvud', 'Typ'])).toBe('PAMINNELSE');
+    expect(text(xml, ['Arende', 'BeslutsId'])).toBe('B-2026-5531');
+    expect(text(xml, ['Arende', 'Regel'])).toBe('R-KVITTENS-3VD');
+    expect(text(xml, ['Text'])).toBe('Tidsfristen kvittens (R-KVITTENS-3VD) har passerats: den löpte ut vid utgången av 2026-11-26.');
+  });
+
+  it('a deadline warning is a PAMINNELSE that the time is near', () => {
+    const data = { ...DeadlineBreachedData.examples[0], dueAt: '2026-11-26T14:30:00+01:00', context: {} };
+    const xml = renderLifecareMessage(event(EVENT_TYPES.deadlineWarning, data), target, 'BRY-4', '2026-11-26T12:00:00+01:00');
+    expect(text(xml, ['Text'])).toBe('Påminnelse: tidsfristen kvittens (R-KVITTENS-3VD) löper ut 2026-11-26 kl. 14:30.');
+    expect(text(xml, ['Arende', 'BeslutsId'])).toBeUndefined();
+  });
+
+  it('R-ORDER-FAX-FALLBACK: an acknowledgement recorded by proxy reaches Lifecare as KVITTENS', () => {
+    const xml = renderLifecareMessage(event(EVENT_TYPES.orderAcknowledged, OrderAcknowledgedData.examples[0]), target, 'BRY-5', '2026-11-24T11:06:00+01:00');
+    const bekraftadAv = parseXmlDocument(xml, { maxBytes: 1e6 }).children.find((c) => c.name === 'Arende')!.children.find((c) => c.name === 'BekraftadAv')!;
+    expect(text(xml, ['Huvud', 'Typ'])).toBe('KVITTENS');
+    expect(text(xml, ['Arende', 'Mottagen'])).toBe('2026-11-24T11:05:00+01:00');
+    expect(bekraftadAv.attributes).toEqual({ roll: 'AVGIFTSHANDLAGGARE', ombud: 'true' });
+  });
+
+  it('refuses to render an event Lifecare has no message for', () => {
+    expect(thrown(() => renderLifecareMessage(event(EVENT_TYPES.deliverySucceeded, {}), target, 'BRY-6', '2026-11-27T00:00:00+01:00')).code).toBe('BRY_DELIVERY_REJECTED');
+  });
+});
+
+describe('Lifecare Kvitto', () => {
+  it('reads the MeddelandeId of the answer, namespaced or not', () => {
+    expect(parseLifecareReceipt('<Kvitto><MeddelandeId> BRY-1 </MeddelandeId></Kvitto>')).toBe('BRY-1');
+    expect(parseLifecareReceipt('<?xml version="1.0"?><lc:Kvitto xmlns:lc="urn:lifecare:meddelande:2"><lc:MeddelandeId>BRY-2</lc:MeddelandeId></lc:Kvitto>')).toBe('BRY-2');
+  });
+
+  it('gives undefined for anything else', () => {
+    for (const body of ['', 'OK', '<Kvitto/>', '<Fel><MeddelandeId>x</MeddelandeId></Fel>', '<!DOCTYPE x><Kvitto/>']) {
+      expect(parseLifecareReceipt(body)).toBeUndefined();
+    }
+  });
+});
+
+describe('Lifecare README', () => {
+  it('documents every Typ and every mapped element (the table cannot silently drift)', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    for (const map of MESSAGES) {
+      expect(readme, map.typ).toContain(`### ${map.typ} `);
+      const paths = [
+        ...map.fields.map((f) => f.xml),
+        ...(map.lists ?? []).flatMap((l) => [l.xml, ...l.items.map((f) => `${l.xml}/${f.xml}`.replace('/.', ''))]),
+        ...(map.attachment ? [map.attachment.xml] : []),
+      ];
+      for (const path of paths) expect(readme, `${map.typ} ${path}`).toContain(`\`${path}\``);
+    }
+    for (const field of HEADER) expect(readme).toContain(`\`${field.xml}\``);
+  });
+});

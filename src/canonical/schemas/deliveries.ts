@@ -1,0 +1,92 @@
+// `data` of the delivery events: the router's request to deliver one canonical event to one
+// inbox, and the delivery worker's outcome.
+import { Type, type Static } from '@sinclair/typebox';
+import { EVENT_TYPES } from '../event-types.ts';
+import { EXAMPLE, Id, OrderId, StringEnum, Text, topLevel } from './common.ts';
+import { CloudEventShape } from './envelope.ts';
+
+const INBOX_KINDS = ['central', 'unit', 'caseOfficer', 'coordinator', 'feeAdministrator', 'homeCareTeam', 'sectionLeader', 'fallback'] as const;
+
+const Inbox = Type.Object(
+  {
+    inboxId: Id,
+    kind: StringEnum(INBOX_KINDS),
+    system: Text(40),
+    addressType: Text(40),
+    addressId: Type.Optional(Text(120)),
+    addressName: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false },
+);
+
+const deliveryId = Type.String({ minLength: 1, maxLength: 200, description: 'Idempotency key of the delivery' });
+
+export const DeliveryRequestedData = topLevel(
+  'delivery-requested',
+  'Deliver one canonical event to one inbox',
+  Type.Object(
+    { deliveryId, orderId: Type.Optional(OrderId), inbox: Inbox, event: CloudEventShape },
+    { additionalProperties: false },
+  ),
+  [
+    {
+      deliveryId: '5e0c3b1a-9d8f-5e7c-a6b5-4c3d2e1f0a9b',
+      orderId: EXAMPLE.orderId,
+      inbox: { inboxId: 'case-officer:lifecare:bih-4711', kind: 'caseOfficer', system: 'lifecare', addressType: 'HANDLAGGARE', addressId: 'bih-4711' },
+      event: {
+        specversion: '1.0',
+        id: '0b4f6a5e-3c1d-5e2f-9a7b-1c2d3e4f5a6b',
+        source: '/connectors/lifecare',
+        type: EVENT_TYPES.daysExpanded,
+        time: '2027-01-11T07:45:00+01:00',
+        subject: EXAMPLE.orderId,
+        datacontenttype: 'application/json',
+        correlationid: EXAMPLE.orderId,
+        data: { orderId: EXAMPLE.orderId, origin: EXAMPLE.unitOrigin, daysPerWeek: 3 },
+      },
+    },
+  ],
+);
+export type DeliveryRequestedData = Static<typeof DeliveryRequestedData>;
+
+const attempts = Type.Integer({ minimum: 1 });
+
+export const DeliverySucceededData = topLevel(
+  'delivery-succeeded',
+  'The receiving system accepted the delivery',
+  Type.Object(
+    { deliveryId, orderId: Type.Optional(OrderId), inboxId: Id, attempts, receipt: Type.Optional(Text(200)) },
+    { additionalProperties: false },
+  ),
+  [{ deliveryId: '5e0c3b1a-9d8f-5e7c-a6b5-4c3d2e1f0a9b', orderId: EXAMPLE.orderId, inboxId: 'case-officer:lifecare:bih-4711', attempts: 1, receipt: 'BRY-5e0c3b1a' }],
+);
+export type DeliverySucceededData = Static<typeof DeliverySucceededData>;
+
+export const DeliveryFailedData = topLevel(
+  'delivery-failed',
+  'The delivery failed: retryable failures are tried again, the others go to a person',
+  Type.Object(
+    {
+      deliveryId,
+      orderId: Type.Optional(OrderId),
+      inboxId: Id,
+      attempts,
+      errorCode: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 60 }),
+      detail: Text(1000),
+      retryable: Type.Boolean(),
+    },
+    { additionalProperties: false },
+  ),
+  [
+    {
+      deliveryId: '5e0c3b1a-9d8f-5e7c-a6b5-4c3d2e1f0a9b',
+      orderId: EXAMPLE.orderId,
+      inboxId: 'case-officer:lifecare:bih-4711',
+      attempts: 8,
+      errorCode: 'BRY_DELIVERY_FAILED',
+      detail: 'Lifecare answered HTTP 503 on every attempt',
+      retryable: true,
+    },
+  ],
+);
+export type DeliveryFailedData = Static<typeof DeliveryFailedData>;
