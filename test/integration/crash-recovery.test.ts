@@ -31,30 +31,31 @@ function envFor(adapters: AdapterSet, lifecareUrl: string): Record<string, strin
 }
 
 describe.each(ADAPTER_SETS)('SIGKILL and restart (%s)', (adapters) => {
-  const lifecare = new LifecareStandIn();
+  let lifecare: LifecareStandIn | undefined;
   let running: BryggaProcess | undefined;
 
   afterEach(async () => {
     await running?.stop();
-    await lifecare.stop();
+    await lifecare?.stop();
   });
 
   async function crashAt(mode: Exclude<StandInMode, 'normal'>): Promise<void> {
-    await lifecare.start();
-    const env = envFor(adapters, lifecare.url);
+    const standIn = (lifecare = new LifecareStandIn());
+    await standIn.start();
+    const env = envFor(adapters, standIn.url);
     const beslutsId = `B-2026-${Math.floor(Math.random() * 1e6)}`;
-    const forThisOrder = () => lifecare.to(CENTRAL).filter((m) => m.beslutsId === beslutsId);
+    const forThisOrder = () => standIn.to(CENTRAL).filter((m) => m.beslutsId === beslutsId);
 
-    lifecare.mode = mode;
+    standIn.mode = mode;
     running = await spawnBrygga(env);
     const accepted = await postMessage(running.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }));
     expect(accepted.status).toBe(202);
     // The delivery is in flight: the stand-in holds the request open (and, in store-then-hang, has stored it).
-    await waitFor(() => lifecare.posts.length, (n) => n > 0, 'a delivery attempt');
+    await waitFor(() => standIn.posts.length, (n) => n > 0, 'a delivery attempt');
     await running.kill();
     expect(forThisOrder()).toHaveLength(mode === 'hang' ? 0 : 1);
 
-    lifecare.mode = 'normal';
+    standIn.mode = 'normal';
     running = await spawnBrygga(env);
     await waitFor(() => forThisOrder().length, (n) => n === 1, 'the order at the central inbox', 60_000);
     const url = running.url;
@@ -68,7 +69,7 @@ describe.each(ADAPTER_SETS)('SIGKILL and restart (%s)', (adapters) => {
     expect(forThisOrder()).toHaveLength(1);
     if (mode === 'store-then-hang') {
       const id = forThisOrder()[0]!.meddelandeId;
-      expect(lifecare.posts.filter((p) => p === id).length).toBeGreaterThanOrEqual(2);
+      expect(standIn.posts.filter((p) => p === id).length).toBeGreaterThanOrEqual(2);
     }
     expect(trace.deadlines.find((d) => d.kind === 'kvittens')).toMatchObject({ status: 'open', dueAt: '2026-11-26T23:00:00.000Z' });
   }
