@@ -31,7 +31,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 const STATUSES: DeadlineStatus[] = ['open', 'met', 'breached', 'cancelled'];
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes, disableRequestLogging: false });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes });
 
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: deps.maxBytes }, (_req, body, done) => done(null, body));
 

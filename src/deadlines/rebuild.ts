@@ -49,7 +49,7 @@ export function replayDeadlines(records: ConsumedRecord[], rules: DeadlineRule[]
       if (d?.status !== 'open') continue;
       if (event.type === EVENT_TYPES.deadlineWarning) d.warned = true;
       if (event.type === EVENT_TYPES.deadlineBreached) {
-        Object.assign(d, { status: 'breached', closedAt: Date.parse(data.closedAt ?? data.dueAt), closedBy: 'brygga/deadlines' });
+        Object.assign(d, { status: 'breached', closedAt: Date.parse(data.closedAt ?? data.dueAt) });
       }
       continue;
     }
@@ -73,7 +73,7 @@ async function restore(store: Store, d: Deadline): Promise<void> {
   await store.openDeadline(opening);
   if (d.warned) await store.completeTimer(d.id, 'warn', d.dueAt);
   if (d.status === 'met' || d.status === 'cancelled') await store.closeDeadline(d.id, d.status, d.closedAt!, d.closedBy!, d.reason);
-  if (d.status === 'breached') await store.completeTimer(d.id, 'due', d.closedAt!);
+  if (d.status === 'breached') await store.completeTimer(d.id, 'due', d.closedAt ?? d.dueAt);
 }
 
 function differences(stored: Deadline, expected: Deadline): string[] {

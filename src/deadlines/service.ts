@@ -109,7 +109,7 @@ export class DeadlineService {
     try {
       for (;;) {
         const claimed = await store.claimDue(clock.now(), batchSize, leaseMs);
-        for (const timer of claimed) fired += await this.fire(timer);
+        if (claimed.length > 0) fired += await this.fire(claimed);
         if (claimed.length < batchSize) return fired;
       }
     } catch (error) {
@@ -118,17 +118,27 @@ export class DeadlineService {
     }
   }
 
-  private async fire({ deadline, phase }: ClaimedTimer): Promise<number> {
+  /** Publishes one batch of warnings and breaches, then completes their timers. */
+  private async fire(claimed: ClaimedTimer[]): Promise<number> {
     const { store, publisher, clock, metrics, logger } = this.deps;
-    const type = phase === 'due' ? EVENT_TYPES.deadlineBreached : EVENT_TYPES.deadlineWarning;
-    const at = phase === 'due' ? deadline.dueAt : (deadline.warnAt ?? deadline.dueAt);
-    const fired: Deadline = phase === 'due' ? { ...deadline, status: 'breached', closedAt: at, closedBy: 'brygga/deadlines' } : deadline;
-    // Published before completing: a crash in between re-fires with the same event id.
-    await publisher.publish([this.deadlineEvent(type, fired)]);
-    const completed = await store.completeTimer(deadline.id, phase, clock.now());
-    if (completed) metrics.deadlineTimers.inc({ kind: deadline.kind, phase });
-    logger.warn({ deadlineId: deadline.id, orderId: deadline.orderId, kind: deadline.kind, rule: deadline.rule, phase, dueAt: iso(deadline.dueAt) }, phase === 'due' ? 'deadline breached' : 'deadline warning');
-    return completed ? 1 : 0;
+    const events = claimed.map(({ deadline, phase }) =>
+      phase === 'due'
+        ? this.deadlineEvent(EVENT_TYPES.deadlineBreached, { ...deadline, status: 'breached', closedAt: deadline.dueAt })
+        : this.deadlineEvent(EVENT_TYPES.deadlineWarning, deadline),
+    );
+    // Published before completing: a crash in between re-fires with the same event ids.
+    await publisher.publish(events);
+    // In claim order, so a warning completes before the breach of the same deadline. A breach
+    // is dated at the instant the deadline was missed, whenever the sweep saw it.
+    const completed: boolean[] = [];
+    for (const { deadline, phase } of claimed) completed.push(await store.completeTimer(deadline.id, phase, phase === 'due' ? deadline.dueAt : clock.now()));
+    claimed.forEach(({ deadline, phase }, i) => {
+      if (!completed[i]) return;
+      metrics.deadlineTimers.inc({ kind: deadline.kind, phase });
+      const message = phase === 'due' ? 'deadline breached' : 'deadline warning';
+      logger.warn({ deadlineId: deadline.id, orderId: deadline.orderId, kind: deadline.kind, rule: deadline.rule, phase, dueAt: iso(deadline.dueAt) }, message);
+    });
+    return completed.filter(Boolean).length;
   }
 
   private deadlineEvent(type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES], d: Deadline, causationid?: string): CloudEvent {
