@@ -22,6 +22,7 @@ describe('brygga deadlines rebuild (kafka+redis)', () => {
   const run = Math.floor(Math.random() * 1e6);
   const ids = [0, 1, 2].map((i) => `B-R${run}-${i}`);
   let brygga: RunningBrygga;
+  let stopped = false;
   let settings: ReturnType<typeof testSettings>;
 
   beforeAll(async () => {
@@ -30,7 +31,7 @@ describe('brygga deadlines rebuild (kafka+redis)', () => {
     brygga = await startTestBrygga(settings, clock);
   });
   afterAll(async () => {
-    await brygga?.stop();
+    if (!stopped) await brygga?.stop();
     await lifecare.stop();
   });
 
@@ -54,6 +55,7 @@ describe('brygga deadlines rebuild (kafka+redis)', () => {
       'exec3m:open', 'exec3m:open', 'exec3m:open', 'kvittens:breached', 'kvittens:breached', 'kvittens:met',
     ]);
     await brygga.stop();
+    stopped = true;
 
     const redis = new Redis(inject('redisUrl'));
     await redis.flushall();
