@@ -4,8 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 
-/** normal: store and answer; hang: answer nothing, store nothing; store-then-hang: store, answer nothing. */
-export type StandInMode = 'normal' | 'hang' | 'store-then-hang';
+/**
+ * normal: store and answer; hang: answer nothing, store nothing; store-then-hang: store, answer
+ * nothing; unavailable: answer 503; refuse: answer 400 (Lifecare refuses the message).
+ */
+export type StandInMode = 'normal' | 'hang' | 'store-then-hang' | 'unavailable' | 'refuse';
 
 export interface ReceivedMessage {
   meddelandeId: string;
@@ -67,6 +70,11 @@ export class LifecareStandIn {
     if (this.mode === 'hang') {
       this.posts.push('(hung)');
       this.hanging.push(res);
+      return;
+    }
+    if (this.mode === 'unavailable' || this.mode === 'refuse') {
+      this.posts.push(`(${this.mode})`);
+      res.writeHead(this.mode === 'unavailable' ? 503 : 400).end();
       return;
     }
     const message = summarise(xml);

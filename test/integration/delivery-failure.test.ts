@@ -1,0 +1,66 @@
+// A delivery that keeps failing is retried with backoff, then dead-lettered and visible in the
+// order's trace, never lost; a refusal (4xx) is not retried. R-ORDER-CENTRAL-INBOX.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConsumedRecord } from '../../src/bus/bus.ts';
+import { TOPICS } from '../../src/canonical/event-types.ts';
+import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
+import type { RunningBrygga } from '../../src/main.ts';
+import type { OrderTrace } from '../../src/trace/query.ts';
+import { startTestBrygga, testSettings } from '../support/brygga.ts';
+import { lifecareExample } from '../support/examples.ts';
+import { getJson, postMessage } from '../support/http.ts';
+import { LifecareStandIn, type StandInMode } from '../support/lifecare-standin.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** The example configuration with quick retries: 3 attempts, 20 ms doubling. */
+function quickRetryConfig(): string {
+  const text = readFileSync(DEFAULT_CONFIG_FILE, 'utf8').replace('maxAttempts: 8', 'maxAttempts: 3').replace('initialBackoffMs: 500', 'initialBackoffMs: 20');
+  const file = join(mkdtempSync(join(tmpdir(), 'brygga-config-')), 'brygga.yaml');
+  writeFileSync(file, text.replace('rulesFile: deadline-rules.yaml', `rulesFile: ${join(DEFAULT_CONFIG_FILE, '..', 'deadline-rules.yaml')}`));
+  return file;
+}
+
+describe('a delivery Lifecare does not take (embedded)', () => {
+  let lifecare: LifecareStandIn;
+  let brygga: RunningBrygga | undefined;
+  afterEach(async () => {
+    await brygga?.stop();
+    await lifecare.stop();
+  });
+
+  async function deliverWhile(mode: StandInMode) {
+    lifecare = new LifecareStandIn();
+    await lifecare.start();
+    lifecare.mode = mode;
+    brygga = await startTestBrygga(testSettings('embedded', lifecare.url, { configFile: quickRetryConfig() }));
+    const beslutsId = `B-F-${Math.floor(Math.random() * 1e6)}`;
+    expect((await postMessage(brygga.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }))).status).toBe(202);
+    const trace = await waitFor(
+      () => getJson<OrderTrace>(`${brygga!.url}/api/orders/${beslutsId}`),
+      (t) => t.deliveries?.length === 2 && t.deliveries.every((d) => d.status === 'failed'),
+      'both deliveries failed',
+    );
+    const letters: ConsumedRecord[] = [];
+    await brygga.bus.readAll(TOPICS.deadLetters, (r) => void letters.push(r));
+    return { trace, letters: letters.filter((r) => r.key === trace.orderId) };
+  }
+
+  it('503: retried up to maxAttempts, then a failed delivery in the trace and a dead letter with the request', async () => {
+    const { trace, letters } = await deliverWhile('unavailable');
+    expect(trace.deliveries.map((d) => [d.attempts, d.errorCode])).toEqual([[3, 'BRY_DELIVERY_FAILED'], [3, 'BRY_DELIVERY_FAILED']]);
+    expect(lifecare.posts).toHaveLength(6);
+    expect(letters).toHaveLength(2);
+    const request = JSON.parse(Buffer.from(JSON.parse(letters[0]!.value.toString()).originalBase64, 'base64').toString());
+    expect(request.deliveryId).toBe(trace.deliveries[0]!.deliveryId);
+  });
+
+  it('400: refused at once, not retried, dead-lettered', async () => {
+    const { trace, letters } = await deliverWhile('refuse');
+    expect(trace.deliveries.map((d) => [d.attempts, d.errorCode])).toEqual([[1, 'BRY_DELIVERY_REJECTED'], [1, 'BRY_DELIVERY_REJECTED']]);
+    expect(lifecare.posts).toHaveLength(2);
+    expect(letters).toHaveLength(2);
+  });
+});

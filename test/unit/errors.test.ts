@@ -1,0 +1,15 @@
+// Every error code is documented for operators (CONVENTIONS 5): the README's table names each.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ERRORS } from '../../src/errors.ts';
+
+describe('error codes', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it.each(Object.entries(ERRORS))('%s is in the README with its status and retryability', (code, spec) => {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${code}\``));
+    expect(row, `README row for ${code}`).toBeDefined();
+    expect(row).toContain(spec.status >= 500 && code === 'BRY_CONFIG_INVALID' ? '—' : String(spec.status));
+    expect(row).toContain(spec.retryable ? '| yes |' : '| no |');
+  });
+});
