@@ -26,6 +26,7 @@ export const ERRORS = {
   BRY_CONFIG_INVALID: { status: 500, retryable: false, title: 'The configuration is invalid' },
   BRY_DELIVERY_FAILED: { status: 502, retryable: true, title: 'The receiving system did not accept the delivery' },
   BRY_DELIVERY_REJECTED: { status: 502, retryable: false, title: 'The receiving system refused the delivery' },
+  BRY_ALREADY_DELIVERED: { status: 409, retryable: false, title: 'The delivery already got through' },
   BRY_BUS_UNAVAILABLE: { status: 503, retryable: true, title: 'The bus did not accept the event' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -8,6 +8,7 @@ import type { DeadlineStatus, Store } from '../store/store.ts';
 import { deadlineView, type TraceQuery } from '../trace/query.ts';
 import type { OrderRegistry } from '../routing/order-registry.ts';
 import { registerAcknowledgementRoute } from './acknowledgement.ts';
+import { registerReplayRoute } from './replay.ts';
 import { registerInboundRoute, type InboundConnector, type InboundDeps } from './inbound.ts';
 import { sendProblem } from './problem.ts';
 
@@ -47,6 +48,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   for (const connector of deps.connectors) registerInboundRoute(app, connector, deps);
   registerAcknowledgementRoute(app, deps);
+  registerReplayRoute(app, deps);
 
   app.get<{ Params: { id: string } }>('/api/orders/:id', async (request, reply) => {
     const trace = await deps.traces.trace(request.params.id);

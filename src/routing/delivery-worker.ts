@@ -20,9 +20,11 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
-const DELIVERED_TTL_MS = 90 * 24 * 3600 * 1000;
+const KEEP_MS = 90 * 24 * 3600 * 1000;
 
 export const deliveredKey = (deliveryId: string): string => `delivered:${deliveryId}`;
+/** The request of a delivery that gave up, kept so an operator can replay it. */
+export const failedKey = (deliveryId: string): string => `delivery-failed:${deliveryId}`;
 
 export class DeliveryWorker {
   private subscription?: Subscription;
@@ -68,7 +70,8 @@ export class DeliveryWorker {
     if (this.stopping.signal.aborted && !outcome.done) throw new Error('stopped before delivery finished');
     const orderId = requestEvent.data.orderId;
     if (outcome.done) {
-      await kv.set(deliveredKey(request.deliveryId), outcome.receipt ?? 'ok', DELIVERED_TTL_MS);
+      await kv.set(deliveredKey(request.deliveryId), outcome.receipt ?? 'ok', KEEP_MS);
+      await kv.delete(failedKey(request.deliveryId));
       await this.deps.publisher.publish([
         this.deps.publisher.create({
           id: stableId(request.deliveryId, 'succeeded'),
@@ -82,9 +85,10 @@ export class DeliveryWorker {
       return;
     }
     const error = outcome.error;
+    await kv.set(failedKey(request.deliveryId), JSON.stringify(requestEvent.data), KEEP_MS);
     await this.deps.publisher.publish([
       this.deps.publisher.create({
-        id: stableId(request.deliveryId, 'failed', String(record.offset)),
+        id: stableId(request.deliveryId, 'failed', requestEvent.id),
         type: EVENT_TYPES.deliveryFailed,
         source: '/brygga/delivery',
         subject: orderId ?? requestEvent.subject,

@@ -55,6 +55,19 @@ describe('a delivery Lifecare does not take (embedded)', () => {
     expect(letters).toHaveLength(2);
     const request = JSON.parse(Buffer.from(JSON.parse(letters[0]!.value.toString()).originalBase64, 'base64').toString());
     expect(request.deliveryId).toBe(trace.deliveries[0]!.deliveryId);
+
+    // Lifecare is back: the operator replays both; each arrives once, a second replay is refused.
+    lifecare.mode = 'normal';
+    const replay = (id: string) => fetch(`${brygga!.url}/api/deliveries/${id}/replay`, { method: 'POST' });
+    for (const d of trace.deliveries) expect((await replay(d.deliveryId)).status).toBe(202);
+    const after = await waitFor(
+      () => getJson<OrderTrace>(`${brygga!.url}/api/orders/${trace.orderId}`),
+      (t) => t.deliveries.every((d) => d.status === 'delivered'),
+      'both deliveries delivered after the replay',
+    );
+    expect(lifecare.messages.size).toBe(2);
+    expect((await replay(after.deliveries[0]!.deliveryId)).status).toBe(409);
+    expect((await replay('no-such-delivery')).status).toBe(404);
   });
 
   it('400: refused at once, not retried, dead-lettered', async () => {
