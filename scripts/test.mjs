@@ -24,6 +24,13 @@ function vitest(name, args) {
   return { status: run.status ?? 1, counts };
 }
 
+process.stderr.write('test: type-checking (tsc --noEmit)\n');
+const typecheck = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit', env });
+if (typecheck.status !== 0) {
+  console.log('\ntests: 0 passed, 1 failed (the type check)');
+  process.exit(1);
+}
+
 const suite = vitest('suite', ['--exclude', 'test/audit/**', ...extra]);
 const audit = extra.length === 0 ? vitest('audit', ['test/audit']) : { status: 0, counts: { passed: 0, failed: 0, skipped: 0 } };
 const total = ['passed', 'failed', 'skipped'].map((k) => suite.counts[k] + audit.counts[k]);

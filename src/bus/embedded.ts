@@ -5,10 +5,12 @@
 // order is total, not merely per key), and groups/<groupId>.json with the group's next offset
 // per topic. Retention is not applied: logs grow until removed by hand.
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
+import { abortableSleep } from './sleep.ts';
+import { fsyncDir, writeAtomically } from '../durable-file.ts';
 
 export interface EmbeddedBusOptions {
   dataDir: string;
@@ -382,7 +384,7 @@ class Group {
       } catch (err) {
         // Reading or committing failed (disk): back off rather than spin, then retry.
         this.log.error({ topic: log.name, err }, 'embedded delivery loop failed; retrying');
-        await sleep(BACKOFF_MAX_MS, member.stopping.signal);
+        await abortableSleep(BACKOFF_MAX_MS, member.stopping.signal);
       }
     }
   }
@@ -419,7 +421,7 @@ class Group {
         // Never the record's value: it can carry personal data.
         this.log.error({ ...where, attempt, retryInMs: delay, err }, 'handler failed; retrying the same record');
       }
-      await sleep(delay, member.stopping.signal);
+      await abortableSleep(delay, member.stopping.signal);
     }
     await this.commit(record.topic, Number(record.offset) + 1);
     return true;
@@ -432,40 +434,8 @@ class Group {
   }
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-}
 
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function checkTopicName(name: string): void {
   if (!TOPIC_NAME.test(name)) throw new Error(`invalid topic name ${JSON.stringify(name)}`);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

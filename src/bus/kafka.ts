@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachMessagePayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
+import { abortableSleep } from './sleep.ts';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -259,17 +260,6 @@ async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, si
   }
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 function waitForJoin(consumer: Consumer): { promise: Promise<void>; cancel: () => void } {
   const { promise, resolve, reject } = deferred();

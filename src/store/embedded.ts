@@ -12,6 +12,7 @@
 import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ClaimedTimer, Deadline, DeadlineStatus, Store, TimerPhase } from './store.ts';
+import { fsyncDir } from '../durable-file.ts';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -560,14 +561,6 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function isAlive(pid: number): boolean {
   try {

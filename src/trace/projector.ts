@@ -28,19 +28,13 @@ export interface TraceEntry {
 export const traceKey = (orderId: string): string => `trace:${orderId}`;
 export const referenceKey = (reference: string): string => `ref:${reference}`;
 
-interface TracedData {
+/** The fields of delivery and deadline events that a trace entry copies as they are. */
+type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
+
+interface TracedData extends CopiedFields {
   orderId?: string;
   origin?: { system: string; reference: string };
-  deliveryId?: string;
   inbox?: { inboxId: string; kind: string };
-  inboxId?: string;
-  attempts?: number;
-  receipt?: string;
-  errorCode?: string;
-  deadlineId?: string;
-  kind?: string;
-  rule?: string;
-  dueAt?: string;
 }
 
 export function traceEntryOf(event: CloudEvent): TraceEntry {

@@ -1,9 +1,8 @@
 // `data` of the delivery events: the router's request to deliver one canonical event to one
 // inbox, and the delivery worker's outcome.
 import { Type, type Static } from '@sinclair/typebox';
-import { EVENT_TYPES } from '../event-types.ts';
 import { EXAMPLE, Id, OrderId, StringEnum, Text, topLevel } from './common.ts';
-import { CloudEventShape } from './envelope.ts';
+import { CloudEventShape, EXAMPLE_EVENT } from './envelope.ts';
 
 const INBOX_KINDS = ['central', 'unit', 'caseOfficer', 'coordinator', 'feeAdministrator', 'homeCareTeam', 'sectionLeader', 'fallback'] as const;
 
@@ -33,17 +32,7 @@ export const DeliveryRequestedData = topLevel(
       deliveryId: '5e0c3b1a-9d8f-5e7c-a6b5-4c3d2e1f0a9b',
       orderId: EXAMPLE.orderId,
       inbox: { inboxId: 'case-officer:lifecare:bih-4711', kind: 'caseOfficer', system: 'lifecare', addressType: 'HANDLAGGARE', addressId: 'bih-4711' },
-      event: {
-        specversion: '1.0',
-        id: '0b4f6a5e-3c1d-5e2f-9a7b-1c2d3e4f5a6b',
-        source: '/connectors/lifecare',
-        type: EVENT_TYPES.daysExpanded,
-        time: '2027-01-11T07:45:00+01:00',
-        subject: EXAMPLE.orderId,
-        datacontenttype: 'application/json',
-        correlationid: EXAMPLE.orderId,
-        data: { orderId: EXAMPLE.orderId, origin: EXAMPLE.unitOrigin, daysPerWeek: 3 },
-      },
+      event: EXAMPLE_EVENT,
     },
   ],
 );

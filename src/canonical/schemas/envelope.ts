@@ -21,17 +21,18 @@ export const CloudEventShape = Type.Object(
   { additionalProperties: false },
 );
 
-export const EnvelopeSchema = topLevel('envelope', 'Brygga canonical event (CloudEvents 1.0)', CloudEventShape, [
-  {
-    specversion: '1.0',
-    id: '0b4f6a5e-3c1d-5e2f-9a7b-1c2d3e4f5a6b',
-    source: '/connectors/lifecare',
-    type: EVENT_TYPES.daysExpanded,
-    time: '2027-01-11T07:45:00+01:00',
-    subject: EXAMPLE.orderId,
-    datacontenttype: 'application/json',
-    correlationid: EXAMPLE.orderId,
-    data: { orderId: EXAMPLE.orderId, origin: EXAMPLE.unitOrigin, daysPerWeek: 3 },
-  },
-]);
+/** A whole canonical event, for the examples of schemas that carry one. */
+export const EXAMPLE_EVENT = {
+  specversion: '1.0' as const,
+  id: '0b4f6a5e-3c1d-5e2f-9a7b-1c2d3e4f5a6b',
+  source: '/connectors/lifecare',
+  type: EVENT_TYPES.daysExpanded,
+  time: '2027-01-11T07:45:00+01:00',
+  subject: EXAMPLE.orderId,
+  datacontenttype: 'application/json' as const,
+  correlationid: EXAMPLE.orderId,
+  data: { orderId: EXAMPLE.orderId, origin: EXAMPLE.unitOrigin, daysPerWeek: 3 },
+};
+
+export const EnvelopeSchema = topLevel('envelope', 'Brygga canonical event (CloudEvents 1.0)', CloudEventShape, [EXAMPLE_EVENT]);
 export type CloudEventEnvelope = Static<typeof EnvelopeSchema>;
