@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const file = process.env.BRYGGA_TEST_LOG_FILE;
-// 12 or 10 digits, with or without the - / + separator: every form the formats allow.
-const PERSONNUMMER = /(?<![\d])(?:19|20)?\d{6}[-+]?\d{4}(?![\d])/;
+// 12 or 10 digits, with or without the - / + separator: every form the formats allow. Runs
+// inside ids (hex, UUIDs) and decimals are not personnummer: those neighbours are excluded.
+const PERSONNUMMER = /(?<![0-9A-Za-z.-])(?:19|20)?\d{6}[-+]?\d{4}(?![0-9A-Za-z.-])/;
 
 describe.skipIf(!file)('log audit (socialtjänstsekretess)', () => {
   it('captured the run\'s logs, including the pipeline\'s', () => {

@@ -43,7 +43,11 @@ describe.each(cases)('a missed kvittens (%s, %i instance(s))', (adapters, instan
     expect((await trace()).deadlines.find((d) => d.kind === 'kvittens')!.status).toBe('open');
 
     clock.set(Date.parse('2026-11-27T00:00:00+01:00'));
-    const t = await waitFor(trace, (t) => t.deadlines.find((d) => d.kind === 'kvittens')?.status === 'breached', 'the breach');
+    const t = await waitFor(
+      trace,
+      (t) => t.deadlines.find((d) => d.kind === 'kvittens')?.status === 'breached' && t.events.some((e) => e.type === EVENT_TYPES.deadlineBreached),
+      'the breach, in the store and in the trace',
+    );
     expect(t.events.filter((e) => e.type === EVENT_TYPES.deadlineBreached)).toHaveLength(1);
     await waitFor(notices, (n) => n.length === 1, 'the notice at the case officer');
     // More sweeps by every instance change nothing.
