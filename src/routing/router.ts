@@ -35,7 +35,7 @@ export class Router {
   async start(): Promise<void> {
     this.subscription = await this.deps.bus.subscribe({
       groupId: 'brygga-router',
-      topics: [TOPICS.orderEvents, TOPICS.deadlineEvents],
+      topics: [TOPICS.orderEvents, TOPICS.providerReports, TOPICS.deadlineEvents],
       fromBeginning: true,
       handler: async (record) => this.handle(fromBusRecord(record)),
     });
@@ -48,8 +48,9 @@ export class Router {
   async handle(event: CloudEvent): Promise<void> {
     const { registry, directory, publisher, logger } = this.deps;
     const data = event.data as Partial<OrderData>;
-    const orderId = data.orderId ?? event.subject;
-    const order = await registry.find(orderId);
+    // Provider reports (participant lists, meals) belong to a unit and month, not to an order.
+    const orderId = data.orderId;
+    const order = orderId ? await registry.find(orderId) : undefined;
     const clientId = order?.clientId ?? data.client?.clientId;
     const placedUnitId = clientId ? await registry.placementOf(clientId) : undefined;
     const targets = routeEvent(event, { directory, order, placedUnitId });
@@ -60,14 +61,14 @@ export class Router {
         id: deliveryId,
         type: EVENT_TYPES.deliveryRequested,
         source: '/brygga/router',
-        subject: orderId,
+        subject: orderId ?? event.subject,
         causationid: event.id,
-        data: { deliveryId, orderId, inbox, event },
+        data: { deliveryId, ...(orderId ? { orderId } : {}), inbox, event },
       });
     });
     if (requests.length > 0) await publisher.publish(requests);
     await this.remember(event, data);
-    logger.info({ eventId: event.id, type: event.type, orderId, inboxes: targets.map((t) => t.inboxId) }, 'routed');
+    logger.info({ eventId: event.id, type: event.type, subject: event.subject, inboxes: targets.map((t) => t.inboxId) }, 'routed');
   }
 
   /** Updates what later events of the order need; done after routing so a retry routes alike. */

@@ -38,7 +38,8 @@ function caseOfficerOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
 }
 
 function providerOf(data: RoutableData, ctx: RouteContext) {
-  return ctx.order ? ctx.directory.provider(ctx.order.providerId) : ctx.directory.providerOfUnitName(firstChoice(data));
+  if (ctx.order) return ctx.directory.provider(ctx.order.providerId);
+  return ctx.directory.providerOfUnitName(data.unit?.name ?? firstChoice(data));
 }
 
 function unitOrCentral(data: RoutableData, ctx: RouteContext): InboxTarget {
@@ -102,6 +103,12 @@ export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] 
         return [...caseOfficerOf(data, ctx), ctx.directory.feeAdministrator()];
       case EVENT_TYPES.deadlineBreached:
         return [...caseOfficerOf(data, ctx), ...escalationOf(data, ctx)];
+      case EVENT_TYPES.participantList:
+        // R-MONTHLY-LIST: each day centre's month-end list goes to the coordinator, who compiles it
+        return coordinator();
+      case EVENT_TYPES.mealReport:
+        // R-MEALS: meals per client and month go to the fee administrators' inbox ("vof avgifter")
+        return [ctx.directory.feeAdministrator()];
       case EVENT_TYPES.deadlineWarning:
         // A reminder goes to the provider, who still has time to act
         return [unitOrCentral(data, ctx)];

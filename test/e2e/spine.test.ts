@@ -2,6 +2,7 @@
 // real HTTP stand-in for Lifecare, with its kvittens deadline, on the embedded default and on
 // real Kafka + Redis. R-ORDER-CONTENT, R-ORDER-CENTRAL-INBOX, R-ORDER-COORDINATOR-SEES-ALL,
 // R-KVITTENS-3VD, R-CONFIRM-START.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, EVENT_TYPES } from '../../src/canonical/event-types.ts';
 import type { ConsumedRecord } from '../../src/bus/bus.ts';
@@ -96,6 +97,14 @@ describe.each(ADAPTER_SETS)('one Lifecare order, end to end (%s)', (adapters) =>
     expect(types).toEqual(expect.arrayContaining([EVENT_TYPES.orderPlaced, EVENT_TYPES.startConfirmed, EVENT_TYPES.deadlineOpened, EVENT_TYPES.deadlineMet]));
     await waitFor(() => trace(beslutsId), (t) => t.deliveries.length === 4 && t.deliveries.every((d) => d.status === 'delivered'), 'four delivered deliveries');
     expect(JSON.stringify(byReference)).not.toContain('191212121212');
+  });
+
+  it('R-MONTHLY-LIST: a day centre\'s month-end participant list reaches the coordinator', async () => {
+    const list = readFileSync(new URL('../../connectors/lifecare/fixtures/deltagarlista/input.xml', import.meta.url), 'utf8')
+      .replace('LC-2026-000990', `LC-${beslutsId}-990`);
+    expect((await post(Buffer.from(list))).status).toBe(202);
+    const [forwarded] = await waitFor(() => lifecare.to(COORDINATOR).filter((m) => m.typ === 'DELTAGARLISTA'), (m) => m.length === 1, 'the list at the coordinator');
+    expect(forwarded!.xml).toContain('<AntalBesokare>23</AntalBesokare>');
   });
 
   it('the bad example gets problem+json naming all three faults and lands in the dead-letter topic with its bytes', async () => {

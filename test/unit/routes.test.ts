@@ -61,6 +61,12 @@ describe('routing', () => {
     expect(inboxes(event(EVENT_TYPES.deadlineBreached, { kind: 'kvittens' }))).toEqual(['case-officer:lifecare:bih-4711']);
   });
 
+  it('R-MONTHLY-LIST: a day centre\'s participant list goes to the coordinator; R-MEALS: the meal report to the fee administrator', () => {
+    const unit = { unit: { name: 'Omtankens Hus dagverksamhet' } };
+    expect(inboxes(event(EVENT_TYPES.participantList, unit), {})).toEqual(['vellinge-dagverksamhet:coordinator']);
+    expect(inboxes(event(EVENT_TYPES.mealReport, unit), {})).toEqual(['fee-administrator']);
+  });
+
   it('delivery and dead-letter events are not routed', () => {
     expect(inboxes(event(EVENT_TYPES.deliverySucceeded))).toEqual([]);
   });
