@@ -22,6 +22,7 @@ import { DeadLetters } from './routing/dead-letters.ts';
 import { DeliveryWorker } from './routing/delivery-worker.ts';
 import { InboxDirectory } from './routing/inboxes.ts';
 import { OrderRegistry } from './routing/order-registry.ts';
+import { ReportService } from './reports/service.ts';
 import { Router } from './routing/router.ts';
 import { EmbeddedStore } from './store/embedded.ts';
 import { RedisStore } from './store/redis/redis-store.ts';
@@ -43,12 +44,15 @@ export interface StartOptions {
   logDestination?: DestinationStream;
 }
 
-export function openAdapters(settings: Settings, logger: Logger): { bus: Bus; store: Store } {
-  const bus = settings.kafkaBrokers
+export function openBus(settings: Settings, logger: Logger): Bus {
+  return settings.kafkaBrokers
     ? new KafkaBus({ brokers: settings.kafkaBrokers, clientId: 'brygga', logger })
     : new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger });
+}
+
+export function openAdapters(settings: Settings, logger: Logger): { bus: Bus; store: Store } {
   const store = settings.redisUrl ? new RedisStore({ redis: settings.redisUrl, prefix: settings.redisPrefix }) : new EmbeddedStore({ dataDir: join(settings.dataDir, 'store') });
-  return { bus, store };
+  return { bus: openBus(settings, logger), store };
 }
 
 /** The deadline rules file and the municipality's calendar the configuration names. */
@@ -91,6 +95,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
     logger, store, metrics, publisher, deadLetters, clock,
     traces: new TraceQuery(store),
     registry,
+    reports: new ReportService(bus, config),
     connectors: [lifecareInbound],
     pseudonymKey: config.pseudonymKey,
     maxBytes: config.maxBodyBytes,

@@ -9,6 +9,8 @@ import { deadlineView, type TraceQuery } from '../trace/query.ts';
 import type { OrderRegistry } from '../routing/order-registry.ts';
 import { registerAcknowledgementRoute } from './acknowledgement.ts';
 import { registerReplayRoute } from './replay.ts';
+import { registerReportRoutes } from './reports.ts';
+import type { ReportService } from '../reports/service.ts';
 import { registerInboundRoute, type InboundConnector, type InboundDeps } from './inbound.ts';
 import { sendProblem } from './problem.ts';
 
@@ -17,6 +19,7 @@ export interface ApiDeps extends InboundDeps {
   store: Store;
   traces: TraceQuery;
   registry: OrderRegistry;
+  reports: ReportService;
   connectors: InboundConnector[];
   metrics: Metrics;
   health: () => Promise<Record<string, string>>;
@@ -49,6 +52,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   for (const connector of deps.connectors) registerInboundRoute(app, connector, deps);
   registerAcknowledgementRoute(app, deps);
   registerReplayRoute(app, deps);
+  registerReportRoutes(app, deps);
 
   app.get<{ Params: { id: string } }>('/api/orders/:id', async (request, reply) => {
     const trace = await deps.traces.trace(request.params.id);

@@ -1,7 +1,9 @@
-// The `brygga` command line: `brygga start`, `brygga calendar …`.
+// The `brygga` command line: start, calendar, deadlines, reports.
 import { Command } from 'commander';
+import { BryggaError } from '../errors.ts';
 import { calendarCommand } from './calendar.ts';
 import { deadlinesCommand } from './deadlines.ts';
+import { reportsCommand } from './reports.ts';
 import { startCommand } from './start.ts';
 
 const program = new Command('brygga')
@@ -10,5 +12,13 @@ const program = new Command('brygga')
 program.addCommand(startCommand());
 program.addCommand(calendarCommand());
 program.addCommand(deadlinesCommand());
+program.addCommand(reportsCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Known errors (a wrong configuration, a bad argument) get one clear line, not a stack trace.
+  if (!(error instanceof BryggaError)) throw error;
+  process.stderr.write(`error: ${error.code}: ${error.message}\n`);
+  process.exit(error.code === 'BRY_CONFIG_INVALID' ? 78 : 2);
+}

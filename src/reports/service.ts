@@ -1,0 +1,63 @@
+// Produces the reports from the event log on demand, for the HTTP API and the CLI: reads the
+// order and provider-report topics, folds them, and renders JSON or CSV.
+import type { Bus, ConsumedRecord } from '../bus/bus.ts';
+import { fromBusRecord, type CloudEvent } from '../canonical/envelope.ts';
+import { TOPICS } from '../canonical/event-types.ts';
+import type { BryggaConfig } from '../config/schema.ts';
+import { BryggaError } from '../errors.ts';
+import { evbCsv, evbReport, quarterBounds } from './evb.ts';
+import { foldOrderStates } from './order-states.ts';
+import { compileParticipantLists, participantListCsv, participantListText } from './participant-list.ts';
+import { sectionLeaderCsv, sectionLeaderReport } from './section-leader.ts';
+
+export interface RenderedReport {
+  json: unknown;
+  csv: string;
+  /** A plain-text summary, where the report has one. */
+  text?: string;
+  /** File name for a download, without extension. */
+  name: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function check(valid: boolean, field: string, expected: string): void {
+  if (!valid) throw new BryggaError('BRY_BAD_REQUEST', `${field}: expected ${expected}`);
+}
+
+export class ReportService {
+  constructor(
+    private readonly bus: Bus,
+    private readonly config: BryggaConfig,
+  ) {}
+
+  /** Both topics in the order their records were appended. */
+  private async events(): Promise<CloudEvent[]> {
+    const records: ConsumedRecord[] = [];
+    for (const topic of [TOPICS.orderEvents, TOPICS.providerReports]) await this.bus.readAll(topic, (r) => void records.push(r));
+    return records.sort((a, b) => a.timestamp - b.timestamp).map((r) => fromBusRecord(r));
+  }
+
+  /** R-EXEC-3M, R-ORDER-ONE-ACTIVE: the section leader's monthly review, as of a date. */
+  async sectionLeader(asOf: string): Promise<RenderedReport> {
+    check(DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)), 'asOf', 'a date YYYY-MM-DD');
+    const report = sectionLeaderReport(foldOrderStates(await this.events()), asOf);
+    return { json: report, csv: sectionLeaderCsv(report), name: `sektionsledare-${asOf}` };
+  }
+
+  /** The quarterly report of decisions not executed within three months (EVB, to IVO). */
+  async evb(quarter: string): Promise<RenderedReport> {
+    check(/^\d{4}Q[1-4]$/.test(quarter), 'quarter', 'YYYYQn, e.g. 2026Q4');
+    const rows = evbReport(foldOrderStates(await this.events()), quarter);
+    return { json: { quarter, ...quarterBounds(quarter), rows }, csv: evbCsv(rows), name: `evb-${quarter}` };
+  }
+
+  /** R-MONTHLY-LIST: the coordinator's compilation of the day centres' month-end lists. */
+  async participantLists(month: string): Promise<RenderedReport> {
+    check(MONTH.test(month), 'month', 'YYYY-MM');
+    const units = this.config.providers.flatMap((p) => p.units.map((u) => ({ id: u.id, name: u.name })));
+    const report = compileParticipantLists(await this.events(), month, units);
+    return { json: report, csv: participantListCsv(report), text: participantListText(report), name: `deltagarlistor-${month}` };
+  }
+}
