@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../src/canonical/envelope.ts';
 import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
-import { DeadlineBreachedData, OrderAcknowledgedData } from '../../src/canonical/schemas/index.ts';
+import { DeadlineBreachedData, OrderAcknowledgedData, ParticipantSummaryData } from '../../src/canonical/schemas/index.ts';
 import { validateEvent } from '../../src/canonical/validate.ts';
 import { parseXmlDocument, type XmlElement } from '../../src/canonical/xml-input.ts';
 import { BryggaError } from '../../src/errors.ts';
@@ -199,6 +199,23 @@ describe('Lifecare messages Brygga adds (README)', () => {
     expect(text(xml, ['Huvud', 'Typ'])).toBe('KVITTENS');
     expect(text(xml, ['Arende', 'Mottagen'])).toBe('2026-11-24T11:05:00+01:00');
     expect(bekraftadAv.attributes).toEqual({ roll: 'AVGIFTSHANDLAGGARE', ombud: 'true' });
+  });
+
+  it('R-MONTHLY-LIST: the compiled participant lists reach the case officers as DELTAGARSAMMANSTALLNING, no personal data', () => {
+    const data = ParticipantSummaryData.examples[0]!;
+    const xml = renderLifecareMessage(event(EVENT_TYPES.participantSummary, data), { addressType: 'INKORG', addressName: 'Biståndshandläggare dagverksamhet' }, 'BRY-7', '2026-12-01T08:00:00+01:00');
+    const arende = parseXmlDocument(xml, { maxBytes: 1e6 }).children.find((c) => c.name === 'Arende')!;
+    const units = arende.children.filter((c) => c.name === 'Enhet');
+    expect(text(xml, ['Huvud', 'Typ'])).toBe('DELTAGARSAMMANSTALLNING');
+    expect(text(xml, ['Arende', 'Manad'])).toBe('2026-11');
+    expect(text(xml, ['Arende', 'Totalt', 'AntalBesokare'])).toBe('23');
+    expect(units.map((u) => [u.children.find((c) => c.name === 'Namn')?.text, u.attributes.inkommen])).toEqual([
+      ['Månstorps Ängar dagverksamhet', 'true'],
+      ['Solgläntan dagverksamhet', 'false'],
+    ]);
+    expect(units[1]!.children.map((c) => c.name)).toEqual(['Namn']);
+    expect(text(xml, ['Text'])).toBe(data.text.trim()); // the reader trims the element text
+    expect(xml.toString('utf8')).not.toMatch(/Personnummer|\d{8}-?\d{4}/);
   });
 
   it('refuses to render an event Lifecare has no message for', () => {

@@ -173,6 +173,41 @@ const reminder = (eventType: EventType): MessageMap => ({
   ],
 });
 
+// R-MONTHLY-LIST: the coordinator's compilation of the units' lists, for the case officers.
+const L = 'R-MONTHLY-LIST';
+const optionalInteger = (xml: string, to: string): FieldMap => ({ ...integer(xml, to, L), required: false });
+const participantSummary: MessageMap = {
+  typ: 'DELTAGARSAMMANSTALLNING',
+  eventType: EVENT_TYPES.participantSummary,
+  rule: L,
+  scope: 'notice',
+  direction: 'out',
+  fields: [
+    text('Arende/Manad', 'month', L),
+    integer('Arende/Totalt/AntalBesokare', 'totals.visitors', L),
+    integer('Arende/Totalt/AntalIKo', 'totals.queued', L),
+    integer('Arende/Totalt/AntalLedigaPlatser', 'totals.vacancies', L),
+    integer('Arende/Totalt/InkomnaListor', 'totals.reportedUnits', L),
+    integer('Arende/Totalt/AntalEnheter', 'totals.expectedUnits', L),
+    text('Text', 'text', L),
+  ],
+  lists: [
+    {
+      xml: 'Arende/Enhet',
+      to: 'units',
+      required: true,
+      rule: L,
+      items: [
+        text('Namn', 'unit', L),
+        { xml: '@inkommen', to: 'reported', kind: 'boolean', required: true, rule: L },
+        optionalInteger('AntalBesokare', 'visitors'),
+        optionalInteger('AntalIKo', 'queued'),
+        optionalInteger('AntalLedigaPlatser', 'vacancies'),
+      ],
+    },
+  ],
+};
+
 export const MESSAGES: readonly MessageMap[] = [
   order('BESTALLNING', EVENT_TYPES.orderPlaced, R, ORDER_CONTENT, { lists: ORDER_LISTS }),
   order('UPPFOLJNING', EVENT_TYPES.orderFollowUp, 'R-ORDER-CENTRAL-INBOX',
@@ -222,6 +257,8 @@ export const MESSAGES: readonly MessageMap[] = [
   // Brygga-added (README): deadline notices, to the case officer (breached) or the provider (warning).
   reminder(EVENT_TYPES.deadlineWarning),
   reminder(EVENT_TYPES.deadlineBreached),
+  // Brygga-added (README): the compiled participant lists, to the case officers' shared inbox.
+  participantSummary,
 ];
 
 /** The map Lifecare messages of this Typ are read with (types Lifecare sends). */

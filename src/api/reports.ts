@@ -1,6 +1,14 @@
 // GET /api/reports/…: the reports as JSON, or as a CSV download (format=csv) that Excel opens.
+// POST /api/reports/participant-lists/:month/forward: the compiled participant lists to the case
+// officers (R-MONTHLY-LIST), as an event that routing delivers to their shared inbox.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { stableId } from '../canonical/envelope.ts';
+import { EVENT_TYPES } from '../canonical/event-types.ts';
+import type { EventPublisher } from '../canonical/publisher.ts';
+import type { ParticipantSummaryData } from '../canonical/schemas/reports.ts';
 import type { Clock } from '../clock.ts';
+import type { ParticipantListReport } from '../reports/participant-list.ts';
 import type { ReportService, RenderedReport } from '../reports/service.ts';
 import { stockholmDate } from '../reports/order-states.ts';
 
@@ -16,7 +24,18 @@ function send(reply: FastifyReply, report: RenderedReport, format: Format = 'jso
 
 const formatQuery = { type: 'string', enum: ['json', 'csv', 'text'] } as const;
 
-export function registerReportRoutes(app: FastifyInstance, deps: { reports: ReportService; clock: Clock }): void {
+/** The event's data: units, counts and the Swedish text; no personal data. */
+function summaryData(report: ParticipantListReport, text: string): ParticipantSummaryData {
+  return {
+    month: report.month,
+    units: report.units.map((r) => ({ unit: r.unit, visitors: r.visitors, queued: r.queued, vacancies: r.vacancies, reported: r.reported })),
+    totals: { ...report.totals },
+    missing: report.missing.map((u) => u.name),
+    text,
+  };
+}
+
+export function registerReportRoutes(app: FastifyInstance, deps: { reports: ReportService; clock: Clock; publisher: EventPublisher }): void {
   app.get<{ Querystring: { asOf?: string; format?: Format } }>(
     '/api/reports/section-leader',
     { schema: { querystring: { type: 'object', properties: { asOf: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
@@ -34,5 +53,26 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
     '/api/reports/participant-lists',
     { schema: { querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
     async (request, reply) => send(reply, await deps.reports.participantLists(request.query.month), request.query.format),
+  );
+  app.post<{ Params: { month: string } }>(
+    '/api/reports/participant-lists/:month/forward',
+    { schema: { params: { type: 'object', required: ['month'], properties: { month: { type: 'string' } } } } },
+    async (request, reply) => {
+      const { month } = request.params;
+      const rendered = await deps.reports.participantLists(month);
+      const text = rendered.text ?? '';
+      // The same compilation forwarded twice is one event, hence one delivery.
+      const sha = createHash('sha256').update(text).digest('hex');
+      const event = deps.publisher.create({
+        id: stableId('participant-summary', month, sha),
+        type: EVENT_TYPES.participantSummary,
+        source: '/api/reports',
+        subject: `participants:${month}`,
+        data: summaryData(rendered.json as ParticipantListReport, text),
+      });
+      await deps.publisher.publish([event]);
+      request.log.info({ month, eventId: event.id }, 'participant lists forwarded to the case officers');
+      return reply.code(202).send({ accepted: true, eventId: event.id });
+    },
   );
 }

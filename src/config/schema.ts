@@ -87,6 +87,8 @@ export const ConfigSchema = Type.Object(
     feeAdministratorInbox: Inbox,
     /** The case officers' manager, who reviews decisions not executed within three months (R-EXEC-3M). */
     sectionLeaderInbox: Inbox,
+    /** The case officers' shared inbox, which gets the compiled participant lists (R-MONTHLY-LIST). */
+    caseOfficersInbox: Inbox,
     homeCareTeams: Type.Object(
       { system: Type.String({ minLength: 1 }), addressType: Type.String({ minLength: 1 }) },
       { additionalProperties: false, description: 'Home-care teams are addressed by the team name the order carries' },

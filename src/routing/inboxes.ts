@@ -84,6 +84,11 @@ export class InboxDirectory {
     return target('section-leader', 'sectionLeader', this.config.sectionLeaderInbox);
   }
 
+  /** The case officers' shared inbox (R-MONTHLY-LIST), not one case officer's. */
+  caseOfficers(): InboxTarget {
+    return target('case-officers', 'caseOfficer', this.config.caseOfficersInbox);
+  }
+
   homeCareTeam(teamName: string): InboxTarget {
     const { system, addressType } = this.config.homeCareTeams;
     return { inboxId: `home-care:${normalise(teamName)}`, kind: 'homeCareTeam', system, addressType, addressName: teamName };

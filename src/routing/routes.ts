@@ -106,6 +106,9 @@ export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] 
       case EVENT_TYPES.participantList:
         // R-MONTHLY-LIST: each day centre's month-end list goes to the coordinator, who compiles it
         return coordinator();
+      case EVENT_TYPES.participantSummary:
+        // R-MONTHLY-LIST: the coordinator's compilation goes to the case officers' shared inbox
+        return [ctx.directory.caseOfficers()];
       case EVENT_TYPES.mealReport:
         // R-MEALS: meals per client and month go to the fee administrators' inbox ("vof avgifter")
         return [ctx.directory.feeAdministrator()];

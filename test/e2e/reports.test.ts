@@ -1,5 +1,6 @@
 // The reports over HTTP, from a scenario sent through the Lifecare connector (embedded default):
-// R-EXEC-3M, R-ORDER-ONE-ACTIVE, R-MONTHLY-LIST; the EVB file carries no personnummer.
+// R-EXEC-3M, R-ORDER-ONE-ACTIVE, R-MONTHLY-LIST (compiled, and forwarded to the case officers);
+// the EVB file carries no personnummer.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBrygga } from '../../src/main.ts';
@@ -73,6 +74,30 @@ describe('reports (embedded)', () => {
     expect(report.missing.map((u) => u.name)).toHaveLength(3);
     const text = await (await fetch(`${brygga.url}/api/reports/participant-lists?month=2026-11&format=text`)).text();
     expect(text).toContain('Månstorps Ängar');
+  });
+
+  it('R-MONTHLY-LIST: the coordinator forwards the compilation to the case officers\' shared inbox, once', async () => {
+    await waitFor(
+      () => getJson<{ totals: { reportedUnits: number } }>(`${brygga.url}/api/reports/participant-lists?month=2026-11`),
+      (r) => r.totals?.reportedUnits === 1,
+      'the list of Månstorps Ängar in the compilation',
+    );
+    const forward = () => fetch(`${brygga.url}/api/reports/participant-lists/2026-11/forward`, { method: 'POST' });
+    const first = await forward();
+    expect(first.status).toBe(202);
+    const { eventId } = (await first.json()) as { accepted: boolean; eventId: string };
+    const inbox = 'Biståndshandläggare dagverksamhet';
+    const [message] = await waitFor(() => lifecare.to(inbox), (m) => m.length === 1, 'the summary in the case officers\' inbox');
+    expect(message!.typ).toBe('DELTAGARSAMMANSTALLNING');
+    expect(message!.xml).toContain('Månstorps Ängar');
+    expect(message!.xml).toContain('<Manad>2026-11</Manad>');
+
+    const second = await forward();
+    expect(second.status).toBe(202);
+    expect(((await second.json()) as { eventId: string }).eventId).toBe(eventId);
+    // A second delivery would have arrived by now: the first took less than this.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(lifecare.to(inbox)).toHaveLength(1);
   });
 
   it('a malformed quarter or month is a problem naming the parameter', async () => {

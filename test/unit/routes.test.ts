@@ -67,6 +67,12 @@ describe('routing', () => {
     expect(inboxes(event(EVENT_TYPES.mealReport, unit), {})).toEqual(['fee-administrator']);
   });
 
+  it('R-MONTHLY-LIST: the coordinator\'s compiled participant lists go to the case officers\' shared inbox', () => {
+    const [target] = routeEvent(event(EVENT_TYPES.participantSummary, { month: '2026-11' }), { directory });
+    expect(target).toMatchObject({ inboxId: 'case-officers', kind: 'caseOfficer', system: 'lifecare', addressType: 'INKORG', addressName: 'Biståndshandläggare dagverksamhet' });
+    expect(inboxes(event(EVENT_TYPES.participantSummary, { month: '2026-11' }), {})).toEqual(['case-officers']);
+  });
+
   it('delivery and dead-letter events are not routed', () => {
     expect(inboxes(event(EVENT_TYPES.deliverySucceeded))).toEqual([]);
   });

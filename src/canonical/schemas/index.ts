@@ -10,7 +10,7 @@ import {
   AbsenceReportedData, DaysExpandedData, DeviationReportedData, ExecutionEndedData, OrderAcknowledgedData, OrderClosedData,
   OrderExecutedData, OrderFollowUpData, OrderNotStartedData, OrderPlacedData, PlanSubmittedData, StartConfirmedData,
 } from './orders.ts';
-import { MealReportData, ParticipantListData } from './reports.ts';
+import { MealReportData, ParticipantListData, ParticipantSummaryData } from './reports.ts';
 
 export * from './common.ts';
 export * from './dead-letter.ts';
@@ -38,6 +38,7 @@ export const DATA_SCHEMAS = {
   executionEnded: ExecutionEndedData,
   participantList: ParticipantListData,
   mealReport: MealReportData,
+  participantSummary: ParticipantSummaryData,
   deadlineOpened: DeadlineOpenedData,
   deadlineWarning: DeadlineWarningData,
   deadlineMet: DeadlineMetData,

@@ -1,6 +1,6 @@
 // `data` of the providers' monthly reports: they concern a unit and a month, not an order.
 import { Type, type Static } from '@sinclair/typebox';
-import { Attachment, Count, EXAMPLE, Month, Origin, Unit, topLevel } from './common.ts';
+import { Attachment, Count, EXAMPLE, Month, Origin, Text, Unit, topLevel } from './common.ts';
 
 const reportOrigin = { ...EXAMPLE.unitOrigin, reference: 'dv-manst:2026-11' };
 
@@ -44,3 +44,47 @@ export const MealReportData = topLevel(
   ],
 );
 export type MealReportData = Static<typeof MealReportData>;
+
+const NullableCount = Type.Union([Count, Type.Null()], { description: 'null when the unit sent no list for the month' });
+
+export const ParticipantSummaryData = topLevel(
+  'participant-summary',
+  'The coordinator\'s compiled participant lists of a month, for the case officers (R-MONTHLY-LIST); no personal data',
+  Type.Object(
+    {
+      month: Month,
+      units: Type.Array(
+        Type.Object(
+          { unit: Text(200), visitors: NullableCount, queued: NullableCount, vacancies: NullableCount, reported: Type.Boolean() },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000 },
+      ),
+      totals: Type.Object(
+        { visitors: Count, queued: Count, vacancies: Count, reportedUnits: Count, expectedUnits: Count },
+        { additionalProperties: false, description: 'Sums over the units that reported' },
+      ),
+      missing: Type.Array(Text(200), { maxItems: 1000, description: 'Names of the configured units that sent no list' }),
+      text: Text(20_000, 'The Swedish plain-text summary (participantListText)'),
+    },
+    { additionalProperties: false },
+  ),
+  [
+    {
+      month: '2026-11',
+      units: [
+        { unit: 'Månstorps Ängar dagverksamhet', visitors: 23, queued: 4, vacancies: 1, reported: true },
+        { unit: 'Solgläntan dagverksamhet', visitors: null, queued: null, vacancies: null, reported: false },
+      ],
+      totals: { visitors: 23, queued: 4, vacancies: 1, reportedUnits: 1, expectedUnits: 2 },
+      missing: ['Solgläntan dagverksamhet'],
+      text:
+        'Sammanställning av deltagarlistor för dagverksamhet, november 2026.\n\n'
+        + 'Månstorps Ängar dagverksamhet: 23 besökare, 4 i kö, 1 ledig plats.\n'
+        + 'Solgläntan dagverksamhet: ingen lista har kommit in.\n\n'
+        + 'Totalt för 1 av 2 enheter: 23 besökare, 4 i kö, 1 ledig plats.\n'
+        + 'Lista saknas från: Solgläntan dagverksamhet.\n',
+    },
+  ],
+);
+export type ParticipantSummaryData = Static<typeof ParticipantSummaryData>;
