@@ -3,24 +3,15 @@
 import { createHash } from 'node:crypto';
 import type { BusRecord, ConsumedRecord } from '../bus/bus.ts';
 import { EVENT_TYPES, type EventType } from './event-types.ts';
+import type { CloudEventEnvelope } from './schemas/envelope.ts';
 
-export interface CloudEvent<T = unknown> {
-  specversion: '1.0';
-  id: string;
-  /** URI-reference of the producer, e.g. `/connectors/lifecare` or `/brygga/deadlines`. */
-  source: string;
-  type: EventType;
-  /** RFC 3339 with offset. */
-  time: string;
-  /** The order the event concerns (Brygga order id), or the unit for provider reports. */
-  subject: string;
-  datacontenttype: 'application/json';
-  /** Extension attribute: what ties a conversation together, the Brygga order id. */
-  correlationid: string;
-  /** Extension attribute: id of the event that caused this one. */
-  causationid?: string;
-  data: T;
-}
+/**
+ * A canonical event: the envelope of `schemas/envelope.schema.json` (one source of truth, the
+ * TypeBox schema) with its type narrowed to Brygga's event types and its data typed by the caller.
+ * `correlationid` is the Brygga order id (or a report's unit and month); `causationid` the event
+ * that caused this one.
+ */
+export type CloudEvent<T = unknown> = Omit<CloudEventEnvelope, 'type' | 'data'> & { type: EventType; data: T };
 
 const ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'time', 'subject', 'correlationid', 'causationid'] as const;
 

@@ -7,7 +7,7 @@ import { fromBusRecord, stableId, type CloudEvent } from '../canonical/envelope.
 import { EVENT_TYPES, TOPICS } from '../canonical/event-types.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
 import type { InboxDirectory } from './inboxes.ts';
-import type { OrderRegistry } from './order-registry.ts';
+import type { OrderRegistry, OrderSummary } from './order-registry.ts';
 import { firstChoice, routeEvent } from './routes.ts';
 
 interface OrderData {
@@ -67,12 +67,12 @@ export class Router {
       });
     });
     if (requests.length > 0) await publisher.publish(requests);
-    await this.remember(event, data);
+    await this.remember(event, data, order);
     logger.info({ eventId: event.id, type: event.type, subject: event.subject, inboxes: targets.map((t) => t.inboxId) }, 'routed');
   }
 
   /** Updates what later events of the order need; done after routing so a retry routes alike. */
-  private async remember(event: CloudEvent, data: Partial<OrderData>): Promise<void> {
+  private async remember(event: CloudEvent, data: Partial<OrderData>, order: OrderSummary | undefined): Promise<void> {
     const { registry, directory } = this.deps;
     if ((event.type === EVENT_TYPES.orderPlaced || event.type === EVENT_TYPES.orderFollowUp) && data.origin && data.orderId) {
       await registry.remember({
@@ -85,14 +85,10 @@ export class Router {
         homeCareTeam: data.client?.homeCareTeam,
       });
     }
-    if ((event.type === EVENT_TYPES.startConfirmed || event.type === EVENT_TYPES.orderExecuted) && data.unit && data.orderId) {
-      const order = await registry.find(data.orderId);
+    if ((event.type === EVENT_TYPES.startConfirmed || event.type === EVENT_TYPES.orderExecuted) && data.unit) {
       const unit = directory.findUnit(data.unit.id ?? data.unit.name) ?? directory.findUnit(data.unit.name);
       if (order?.clientId && unit) await registry.placeClient(order.clientId, unit.unit.id);
     }
-    if (event.type === EVENT_TYPES.executionEnded && data.orderId) {
-      const order = await registry.find(data.orderId);
-      if (order?.clientId) await registry.unplaceClient(order.clientId);
-    }
+    if (event.type === EVENT_TYPES.executionEnded && order?.clientId) await registry.unplaceClient(order.clientId);
   }
 }
