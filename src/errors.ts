@@ -19,6 +19,7 @@ export const ERRORS = {
   BRY_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, title: 'The content type is not accepted here' },
   BRY_BODY_TOO_LARGE: { status: 413, retryable: false, title: 'The body exceeds the configured size limit' },
   BRY_UNKNOWN_MESSAGE_TYPE: { status: 400, retryable: false, title: 'The message type is not one this connector knows' },
+  BRY_NOT_THIS_SYSTEM: { status: 400, retryable: false, title: 'The document is not a message of this system' },
   BRY_SCHEMA_VIOLATION: { status: 500, retryable: false, title: 'A canonical event failed its JSON Schema' },
   BRY_ORDER_NOT_FOUND: { status: 404, retryable: false, title: 'No order with that reference' },
   BRY_BAD_REQUEST: { status: 400, retryable: false, title: 'The request is not valid' },
@@ -26,8 +27,10 @@ export const ERRORS = {
   BRY_CONFIG_INVALID: { status: 500, retryable: false, title: 'The configuration is invalid' },
   BRY_DELIVERY_FAILED: { status: 502, retryable: true, title: 'The receiving system did not accept the delivery' },
   BRY_DELIVERY_REJECTED: { status: 502, retryable: false, title: 'The receiving system refused the delivery' },
+  BRY_PROVIDER_CONNECTED: { status: 409, retryable: false, title: 'The provider is connected to a system and acknowledges there' },
   BRY_ALREADY_DELIVERED: { status: 409, retryable: false, title: 'The delivery already got through' },
   BRY_BUS_UNAVAILABLE: { status: 503, retryable: true, title: 'The bus did not accept the event' },
+  BRY_DATA_DIR_IN_USE: { status: 500, retryable: false, title: 'Another Brygga owns the data directory' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,11 +1,15 @@
 // The composition root: settings → configuration → adapters → services → HTTP API.
 import { join, resolve, dirname } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
-import { LifecareChannel, lifecareInbound } from '../connectors/lifecare/index.ts';
+import { CONNECTORS } from '../connectors/index.ts';
 import { buildApi } from './api/server.ts';
-import type { Bus } from './bus/bus.ts';
+import { activeConnectors, type ConnectorContext } from './connectors/connector.ts';
+import { createIntake } from './connectors/intake.ts';
+import type { Bus, TopicSpec } from './bus/bus.ts';
 import { EmbeddedBus } from './bus/embedded.ts';
+import { DataDirLock } from './data-dir-lock.ts';
 import { KafkaBus } from './bus/kafka.ts';
+import { SupervisedBus } from './bus/supervised.ts';
 import { TOPICS } from './canonical/event-types.ts';
 import { EventPublisher } from './canonical/publisher.ts';
 import { SwedishCalendar } from './calendar/calendar.ts';
@@ -15,6 +19,7 @@ import type { BryggaConfig } from './config/schema.ts';
 import type { Settings } from './config/settings.ts';
 import { loadDeadlineRules, type DeadlineRule } from './deadlines/rules.ts';
 import { DeadlineService } from './deadlines/service.ts';
+import { HealthBoard } from './health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { DeliveryChannel } from './routing/channel.ts';
@@ -44,15 +49,38 @@ export interface StartOptions {
   logDestination?: DestinationStream;
 }
 
+/** The bus alone (reports); an embedded one locks BRYGGA_DATA_DIR like openAdapters. */
 export function openBus(settings: Settings, logger: Logger): Bus {
-  return settings.kafkaBrokers
-    ? new KafkaBus({ brokers: settings.kafkaBrokers, clientId: 'brygga', logger })
-    : new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger });
+  return busFor(settings, logger, settings.kafkaBrokers ? undefined : DataDirLock.acquire(settings.dataDir, logger));
 }
 
+/**
+ * The bus and the store the settings name. The embedded ones share BRYGGA_DATA_DIR, locked
+ * first so that a second Brygga on it is refused (BRY_DATA_DIR_IN_USE) before either touches a
+ * file; the lock goes when both are closed. Kafka and Redis take no lock.
+ */
 export function openAdapters(settings: Settings, logger: Logger): { bus: Bus; store: Store } {
-  const store = settings.redisUrl ? new RedisStore({ redis: settings.redisUrl, prefix: settings.redisPrefix }) : new EmbeddedStore({ dataDir: join(settings.dataDir, 'store') });
-  return { bus: openBus(settings, logger), store };
+  const lock = settings.kafkaBrokers && settings.redisUrl ? undefined : DataDirLock.acquire(settings.dataDir, logger);
+  const bus = busFor(settings, logger, lock);
+  const store = settings.redisUrl
+    ? new RedisStore({ redis: settings.redisUrl, prefix: settings.redisPrefix })
+    : new EmbeddedStore({ dataDir: join(settings.dataDir, 'store'), onClose: lock?.share() });
+  return { bus, store };
+}
+
+/** The topics Brygga creates; the dead letters' is bounded (deadLetters.*) so refused bodies cannot fill the disk. */
+export function topicSpecs(config: BryggaConfig): TopicSpec[] {
+  return Object.values(TOPICS).map((name) =>
+    name === TOPICS.deadLetters
+      ? { name, partitions: config.topics.partitions, retentionMs: config.deadLetters.retentionMs, retentionBytes: config.deadLetters.retentionBytes }
+      : { name, partitions: config.topics.partitions, retentionMs: config.topics.retentionMs },
+  );
+}
+
+function busFor(settings: Settings, logger: Logger, lock: DataDirLock | undefined): Bus {
+  return settings.kafkaBrokers
+    ? new KafkaBus({ brokers: settings.kafkaBrokers, clientId: 'brygga', logger, ...(settings.kafkaNamespace ? { namespace: settings.kafkaNamespace } : {}) })
+    : new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger, onClose: lock?.share() });
 }
 
 /** The deadline rules file and the municipality's calendar the configuration names. */
@@ -68,46 +96,72 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const clock = options.clock ?? systemClock;
   const config = loadConfig(settings.configFile, settings.env);
   const { rules, calendar } = deadlineSetup(config);
-  const { bus, store } = openAdapters(settings, logger);
-  await bus.ensureTopics(Object.values(TOPICS).map((name) => ({ name, partitions: config.topics.partitions, retentionMs: config.topics.retentionMs })));
+  const adapters = openAdapters(settings, logger);
+  const { store } = adapters;
+  const metrics = createMetrics({ deadLettersExpired: () => adapters.bus.removedByRetention(TOPICS.deadLetters) });
+  const health = new HealthBoard(systemClock.now);
+  const bus = new SupervisedBus(adapters.bus, { health, restarts: metrics.stageRestarts, logger: logger.child({ component: 'supervisor' }) });
+  await bus.ensureTopics(topicSpecs(config));
 
-  const metrics = createMetrics();
   const publisher = new EventPublisher(bus, clock);
   const deadLetters = new DeadLetters(publisher, metrics, () => clock.now());
   const directory = new InboxDirectory(config);
   const registry = new OrderRegistry(store);
+  const connectorContext: ConnectorContext = {
+    intake: createIntake({ publisher, deadLetters, metrics, logger: logger.child({ component: 'intake' }) }),
+    clock, logger, pseudonymKey: config.pseudonymKey, maxBytes: config.maxBodyBytes,
+  };
+  const connectors = activeConnectors(CONNECTORS, config.systems);
   const channels = new Map<string, DeliveryChannel>();
-  if (config.systems.lifecare) channels.set('lifecare', new LifecareChannel(config.systems.lifecare));
+  for (const { connector, config: own } of connectors) {
+    if (connector.channel) channels.set(connector.system, connector.channel(own, connectorContext));
+  }
+  const pollers = connectors.flatMap(({ connector, config: own }) => connector.pollers?.(own, connectorContext) ?? []);
 
   const services = [
     new Router({ bus, publisher, registry, directory, logger: logger.child({ component: 'router' }) }),
-    new DeliveryWorker({ bus, kv: store, publisher, deadLetters, channels, retry: config.delivery, metrics, logger: logger.child({ component: 'delivery' }) }),
+    new DeliveryWorker({ bus, store, publisher, deadLetters, channels, policy: config.delivery, clock, health, metrics, logger: logger.child({ component: 'delivery' }) }),
     new TraceProjector({ bus, kv: store }),
     new DeadlineService({
-      bus, store, publisher, clock, rules, calendar, metrics,
+      bus, store, publisher, clock, rules, calendar, metrics, health,
       sweepIntervalMs: config.deadlines.sweepIntervalMs, leaseMs: config.deadlines.leaseMs,
       logger: logger.child({ component: 'deadlines' }),
     }),
   ];
-  for (const service of services) await service.start();
-
   const app = buildApi({
-    logger, store, metrics, publisher, deadLetters, clock,
+    logger, store, metrics, publisher, clock,
     traces: new TraceQuery(store),
     registry,
     reports: new ReportService(bus, config),
-    connectors: [lifecareInbound],
-    pseudonymKey: config.pseudonymKey,
+    connectors,
+    connectorContext,
     maxBytes: config.maxBodyBytes,
-    health: async () => ({ bus: settings.kafkaBrokers ? 'kafka' : 'embedded', store: settings.redisUrl ? 'redis' : 'embedded', open: String(await store.countDeadlines('open')) }),
+    health: async () => ({
+      ok: health.healthy,
+      bus: settings.kafkaBrokers ? 'kafka' : 'embedded',
+      store: settings.redisUrl ? 'redis' : 'embedded',
+      open: String(await store.countDeadlines('open')),
+      components: health.snapshot(),
+    }),
   });
+  // Listening first: taking an order needs only the producer, so after a restart on Kafka the
+  // intake is back while the stages still wait out the old member's session (about 10 s);
+  // /health says which stages are still joining.
   const url = await app.listen({ port: settings.port, host: settings.host });
+  try {
+    for (const service of services) await service.start();
+    for (const poller of pollers) await poller.start();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   logger.info({ url, bus: settings.kafkaBrokers ? 'kafka' : 'embedded', store: settings.redisUrl ? 'redis' : 'embedded', config: config.file }, 'Brygga started');
 
   return {
     url, logger, config, bus, store,
     async stop() {
       await app.close();
+      for (const poller of pollers) await poller.stop();
       for (const service of [...services].reverse()) await service.stop();
       await bus.close();
       await store.close();

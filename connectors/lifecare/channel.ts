@@ -3,6 +3,7 @@
 // Lifecare, which treats a repeated MeddelandeId as the same message.
 import { BryggaError } from '../../src/errors.ts';
 import type { DeliveryChannel, DeliveryRequest } from '../../src/routing/channel.ts';
+import { describeNoAnswer } from '../../src/routing/http-failure.ts';
 import { parseLifecareReceipt, renderLifecareMessage } from './outbound.ts';
 
 export interface LifecareChannelOptions {
@@ -31,7 +32,7 @@ export class LifecareChannel implements DeliveryChannel {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (cause) {
-      throw new BryggaError('BRY_DELIVERY_FAILED', `Lifecare endpoint did not answer: ${(cause as Error).name}`, [], { cause });
+      throw new BryggaError('BRY_DELIVERY_FAILED', `Lifecare did not answer: ${describeNoAnswer(cause, this.options.timeoutMs)}`, [], { cause });
     }
     const text = await response.text();
     if (response.ok) {

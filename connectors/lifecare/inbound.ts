@@ -2,63 +2,32 @@
 // mapping table. Every failing field is collected and reported at once, by path and rule,
 // never by value (the values are personal data).
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
-import { orderIdFor, stableId, type CloudEvent } from '../../src/canonical/envelope.ts';
-import { clientIdFor } from '../../src/canonical/pseudonym.ts';
-import { dataProblems, validateEvent } from '../../src/canonical/validate.ts';
-import { childrenNamed, elementAt, parseXmlDocument, type XmlElement } from '../../src/canonical/xml-input.ts';
+import type { CloudEvent } from '../../src/canonical/envelope.ts';
+import { orderIdOf } from '../../src/canonical/references.ts';
+import { elementAt, parseXmlDocument, type XmlElement } from '../../src/canonical/xml-input.ts';
+import type { ParseContext } from '../../src/connectors/connector.ts';
+import { addClientId, canonicalEvent } from '../../src/connectors/xml-mapping/event.ts';
+import { elementOf, schemaFindings } from '../../src/connectors/xml-mapping/findings.ts';
+import { listElements, locate } from '../../src/connectors/xml-mapping/locate.ts';
+import { attachmentElements } from '../../src/connectors/xml-mapping/map-types.ts';
+import { getPath, setPath } from '../../src/connectors/xml-mapping/paths.ts';
+import { DocumentReader } from '../../src/connectors/xml-mapping/reader.ts';
+import { toCanonical } from '../../src/connectors/xml-mapping/tables.ts';
+import { localDate, readValue } from '../../src/connectors/xml-mapping/values.ts';
 import { BryggaError, type FieldProblem } from '../../src/errors.ts';
-import {
-  FORMAT_RULE, HEADER, MESSAGES, PERSONNUMMER_RULE, inboundMapOf, type AttachmentMap, type Condition, type FieldMap, type ListMap, type MessageMap,
-} from './mapping.ts';
-import { ZONE, getPath, readValue, setPath } from './values.ts';
+import { FORMAT_RULE, HEADER, MESSAGES, PERSONNUMMER_RULE, inboundMapOf, type FieldMap, type ListMap, type MessageMap } from './mapping.ts';
 
 export const SOURCE = '/connectors/lifecare';
 
 /** Attachments (Bilaga) are base64 text: taken whole rather than parsed, for speed. */
-const RAW_ELEMENTS = [...new Set(MESSAGES.flatMap((m) => (m.attachment ? [m.attachment.xml.split('/').pop()!] : [])))];
+const RAW_ELEMENTS = attachmentElements(MESSAGES);
 
-export interface InboundContext {
-  /** When Brygga received the message, epoch ms: the "today" of personnummer centuries. */
-  receivedAt: number;
-  /** Key of the HMAC that turns a personnummer into the client id. */
-  pseudonymKey: string;
-  /** Largest body accepted, attachments included. */
-  maxBytes: number;
-}
-
-/** A problem and the canonical path it concerns (to keep schema findings from repeating it). */
-type Located = FieldProblem & { to: string };
-
-/** Canonical paths computed from another field: their problems are that field's problems. */
-const DERIVED: Record<string, string> = {
-  orderId: 'origin.reference',
-  clientId: 'client.personnummer',
-  'client.clientId': 'client.personnummer',
-};
-
-class Reader {
-  readonly data: Record<string, unknown> = {};
-  readonly problems: Located[] = [];
-  /** Where each canonical value was read from, for reporting schema findings by element. */
-  readonly sources = new Map<string, string>();
-
+class Reader extends DocumentReader {
   constructor(
     private readonly root: XmlElement,
     private readonly today: string,
-  ) {}
-
-  missing(field: string, to: string, rule: string): void {
-    const what = field.split('/').pop()!.startsWith('@') ? 'attribute' : 'element';
-    this.problems.push({ code: 'BRY_MISSING_FIELD', field, rule, detail: `required ${what} is missing`, to });
-  }
-
-  invalid(field: string, to: string, rule: string, detail: string, code: FieldProblem['code'] = 'BRY_INVALID_FIELD'): void {
-    this.problems.push({ code, field, rule, detail, to });
-  }
-
-  holds(condition: Condition | undefined): boolean {
-    return !condition || condition.in.includes(String(getPath(this.data, condition.field)));
+  ) {
+    super(PERSONNUMMER_RULE);
   }
 
   /** Reads one field below `scope`; `at` and `into` prefix the reported path and the data path. */
@@ -77,18 +46,18 @@ class Reader {
       return;
     }
     if (found.repeated) return this.invalid(where, to, field.rule, 'may appear only once');
-    const converted = readValue(field.kind, found.value, this.today);
-    if (!converted.ok) {
-      return this.invalid(where, to, converted.personnummer ? PERSONNUMMER_RULE : field.rule, converted.detail, converted.code);
+    const converted = this.accepted(readValue(field.kind, found.value, this.today), where, to, field.rule);
+    if (!converted) return;
+    let value = converted.value;
+    if (field.values) {
+      value = toCanonical(field.values, String(value));
+      if (value === undefined) return this.invalid(where, to, field.rule, `must be one of ${field.values.map(([n]) => n).join(', ')}`);
     }
-    setPath(this.data, to, converted.value);
-    this.sources.set(to, where);
+    this.set(to, value, where);
   }
 
   list(list: ListMap): void {
-    const slash = list.xml.lastIndexOf('/');
-    const parent = slash < 0 ? this.root : elementAt(this.root, list.xml.slice(0, slash));
-    const items = parent ? childrenNamed(parent, list.xml.slice(slash + 1)) : [];
+    const items = listElements(this.root, list.xml);
     if (items.length === 0) {
       if (list.required) this.missing(list.xml, list.to, list.rule);
       return;
@@ -98,39 +67,6 @@ class Reader {
       for (const field of list.items) this.field(field, item, `${list.xml}[${i + 1}]/`, `${list.to}.${i}.`);
     });
     this.sources.set(list.to, list.xml);
-  }
-
-  /** A Bilaga: namn and mime attributes, base64 content, checked to be the kind of file it claims. */
-  attachment(spec: AttachmentMap): void {
-    const element = elementAt(this.root, spec.xml);
-    if (!element) {
-      if (spec.required) this.missing(spec.xml, spec.to, spec.rule);
-      return;
-    }
-    const name = element.attributes.namn;
-    const mime = element.attributes.mime?.toLowerCase();
-    const content = element.text.replace(/\s+/g, '');
-    if (!name) this.missing(`${spec.xml}/@namn`, `${spec.to}.name`, spec.rule);
-    if (!mime) this.missing(`${spec.xml}/@mime`, `${spec.to}.mime`, spec.rule);
-    else if (!spec.mimes.includes(mime)) this.invalid(`${spec.xml}/@mime`, `${spec.to}.mime`, spec.rule, `must be one of ${spec.mimes.join(', ')}`);
-    if (!content) return this.invalid(spec.xml, `${spec.to}.contentBase64`, spec.rule, 'the attachment is empty');
-    if (content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content)) {
-      return this.invalid(spec.xml, `${spec.to}.contentBase64`, spec.rule, 'the content is not base64');
-    }
-    const bytes = Buffer.from(content, 'base64');
-    const head = bytes.subarray(0, 16).toString('hex');
-    if (!spec.signatures.some((signature) => head.startsWith(signature))) {
-      return this.invalid(spec.xml, `${spec.to}.contentBase64`, spec.rule, `the content does not match its type (${spec.mimes.join(', ')})`);
-    }
-    if (!name || !mime || !spec.mimes.includes(mime)) return;
-    setPath(this.data, spec.to, {
-      name,
-      mime,
-      sizeBytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      contentBase64: content,
-    });
-    this.sources.set(spec.to, spec.xml);
   }
 
   /** R-ABSENCE and others: an end may not come before its start. */
@@ -145,54 +81,38 @@ class Reader {
   }
 }
 
-/** Finds the text at a mapping path: `A/B` element text, `A/@x` attribute, `.` the scope's own text. */
-function locate(scope: XmlElement, path: string): { value?: string; parentPresent: boolean; repeated?: boolean } {
-  const steps = path.split('/');
-  const last = steps.pop()!;
-  if (last === '.') return { value: scope.text || undefined, parentPresent: true };
-  const parent = steps.length > 0 ? elementAt(scope, steps.join('/')) : scope;
-  if (!parent) return { parentPresent: false };
-  if (last.startsWith('@')) return { value: parent.attributes[last.slice(1)] || undefined, parentPresent: true };
-  const found = childrenNamed(parent, last);
-  return { value: found[0]?.text || undefined, parentPresent: true, repeated: found.length > 1 };
-}
-
-const related = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
-
-/** The element a canonical path was (or would have been) read from. */
-function xmlOf(map: MessageMap, reader: Reader, to: string): string | undefined {
-  const known = reader.sources.get(to);
-  if (known) return known;
+/** The element a canonical path would have been read from, by the map. */
+function mappedElement(map: MessageMap, to: string): string | undefined {
   const field = [...HEADER, ...map.fields].find((f) => f.to === to);
   if (field) return field.alsoFrom?.xml ?? field.xml;
   const list = map.lists?.find((l) => l.to === to);
   if (list) return list.xml;
   if (map.attachment && to.startsWith(map.attachment.to)) return map.attachment.xml;
-  const parent = to.includes('.') ? to.slice(0, to.lastIndexOf('.')) : undefined;
-  return parent ? xmlOf(map, reader, parent) : undefined;
+  return undefined;
 }
 
-/** Adds the schema's findings (ranges, enums, formats) that the mapping has not reported already. */
-function schemaFindings(map: MessageMap, reader: Reader): void {
-  const known = reader.problems.map((p) => p.to);
-  for (const finding of dataProblems(map.eventType, reader.data)) {
-    const to = finding.path.slice(1).replaceAll('/', '.');
-    const source = DERIVED[to] ?? to;
-    if (known.some((k) => related(k, source))) continue;
-    const field = xmlOf(map, reader, source);
-    // A finding no element explains is Brygga's bug: validateEvent reports it as such.
-    if (!field) continue;
-    const rule = [...HEADER, ...map.fields].find((f) => f.to === source)?.rule ?? map.rule;
-    const code = finding.keyword === 'required' || finding.keyword === 'minItems' ? 'BRY_MISSING_FIELD' : 'BRY_INVALID_FIELD';
-    reader.problems.push({ code, field, rule, detail: finding.message, to: source });
-    known.push(source);
-  }
-}
-
-/** `unit:<slug>:<month>`: the subject of a unit's monthly report. */
+/**
+ * `unit:<slug>:<month>`: the subject of a unit's monthly report. The unit name is free text, and
+ * the subject is logged and shown: a name holding a long run of digits (a personnummer typed in
+ * the wrong field) becomes `u-<hash>` instead, so it never travels as an id.
+ */
 export function unitReportId(unitName: string, month: string): string {
   const slug = unitName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `unit:${slug}:${month}`;
+  const safe = /\d{6}/.test(slug) ? `u-${createHash('sha256').update(slug).digest('hex').slice(0, 12)}` : slug;
+  return `unit:${safe}:${month}`;
+}
+
+/** Documents of the other systems, recognised by their root element, so the sender is told plainly. */
+const OTHER_SYSTEMS: Record<string, string> = {
+  Uppdrag: 'a Treserva Uppdrag (Treserva exchanges files through its file exchange)',
+  Envelope: 'a SOAP envelope (Paraplysystemet posts to /connectors/paraply/soap)',
+};
+
+function notLifecare(rootName: string): BryggaError {
+  const what = OTHER_SYSTEMS[rootName] ?? 'a document whose root element is not Meddelande';
+  return new BryggaError('BRY_NOT_THIS_SYSTEM', `this is ${what}, not a Lifecare message: Lifecare posts <Meddelande> documents here`, [
+    { code: 'BRY_NOT_THIS_SYSTEM', field: '(root)', rule: FORMAT_RULE, detail: 'the root element must be Meddelande' },
+  ]);
 }
 
 function refuse(summary: string, problems: FieldProblem[]): BryggaError {
@@ -206,12 +126,10 @@ function refuse(summary: string, problems: FieldProblem[]): BryggaError {
 export function parseLifecareMessage(
   body: Buffer,
   contentType: string | undefined,
-  ctx: InboundContext,
+  ctx: ParseContext,
 ): CloudEvent[] {
   const root = parseXmlDocument(body, { contentType, maxBytes: ctx.maxBytes, rawElements: RAW_ELEMENTS });
-  if (root.name !== 'Meddelande') {
-    throw refuse('not a Lifecare message', [{ code: 'BRY_MISSING_FIELD', field: 'Meddelande', rule: FORMAT_RULE, detail: 'the root element must be Meddelande' }]);
-  }
+  if (root.name !== 'Meddelande') throw notLifecare(root.name);
   if (!elementAt(root, 'Huvud')) {
     throw refuse('Lifecare message without Huvud', [{ code: 'BRY_MISSING_FIELD', field: 'Huvud', rule: FORMAT_RULE, detail: 'required element is missing' }]);
   }
@@ -225,50 +143,41 @@ export function parseLifecareMessage(
     throw new BryggaError('BRY_UNKNOWN_MESSAGE_TYPE', `Lifecare message type${shown} is not one this connector reads`);
   }
 
-  const today = DateTime.fromMillis(ctx.receivedAt, { zone: ZONE }).toISODate()!;
-  const reader = new Reader(root, today);
+  const reader = new Reader(root, localDate(ctx.receivedAt));
   for (const field of [...HEADER, ...map.fields]) reader.field(field);
   for (const list of map.lists ?? []) reader.list(list);
-  if (map.attachment) reader.attachment(map.attachment);
+  if (map.attachment) reader.attachment(root, map.attachment);
   for (const field of map.fields) reader.notBefore(field);
 
   const data = reader.data;
   setPath(data, 'origin.system', 'lifecare');
   let subject: string | undefined;
   if (map.scope === 'order' && typeof getPath(data, 'origin.reference') === 'string') {
-    subject = orderIdFor('lifecare', getPath(data, 'origin.reference') as string);
+    subject = orderIdOf('lifecare', getPath(data, 'origin.reference') as string);
     data.orderId = subject;
   }
   if (map.scope === 'unitReport' && typeof getPath(data, 'unit.name') === 'string' && typeof data.month === 'string') {
     subject = unitReportId(getPath(data, 'unit.name') as string, data.month);
     setPath(data, 'origin.reference', subject);
   }
-  const personnummer = getPath(data, 'client.personnummer');
-  if (typeof personnummer === 'string') {
-    const clientId = clientIdFor(personnummer, ctx.pseudonymKey);
-    setPath(data, 'client.clientId', clientId);
-    data.clientId = clientId;
-  }
-  schemaFindings(map, reader);
+  addClientId(data, ctx.pseudonymKey);
+  schemaFindings(map.eventType, reader, {
+    explain: (source) => {
+      const field = elementOf(reader, source, (to) => mappedElement(map, to));
+      return field ? { field, rule: [...HEADER, ...map.fields].find((f) => f.to === source)?.rule ?? map.rule } : undefined;
+    },
+  });
 
-  if (reader.problems.length > 0 || subject === undefined) {
-    const problems = reader.problems.map(({ to: _to, ...problem }) => problem);
-    throw refuse(`Lifecare ${typ} refused: ${problems.map((p) => `${p.field} (${p.rule})`).join('; ')}`, problems);
-  }
-  const messageId = getPath(data, 'origin.messageId') as string;
-  const { orderId, origin, clientId, ...rest } = data;
-  const leading = Object.entries({ orderId, origin, clientId }).filter(([, value]) => value !== undefined);
-  const event: CloudEvent = {
-    specversion: '1.0',
-    id: stableId('lifecare', messageId, map.eventType),
+  const refusal = reader.refusal(`Lifecare ${typ}`, subject);
+  if (refusal) throw refusal;
+  const event = canonicalEvent({
+    system: 'lifecare',
+    messageId: getPath(data, 'origin.messageId') as string,
     source: SOURCE,
     type: map.eventType,
     time: getPath(data, 'origin.createdAt') as string,
-    subject,
-    datacontenttype: 'application/json',
-    correlationid: subject,
-    data: { ...Object.fromEntries(leading), ...rest },
-  };
-  validateEvent(event);
+    subject: subject!,
+    data,
+  });
   return [event];
 }

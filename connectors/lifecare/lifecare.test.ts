@@ -1,14 +1,14 @@
 // The Lifecare connector, proved by fixtures: each folder under fixtures/ is one case
 // (input.xml, meta.json, and expected.json or expected-error.json). A new case is new files.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../src/canonical/envelope.ts';
 import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
 import { DeadlineBreachedData, OrderAcknowledgedData, ParticipantSummaryData } from '../../src/canonical/schemas/index.ts';
 import { validateEvent } from '../../src/canonical/validate.ts';
 import { parseXmlDocument, type XmlElement } from '../../src/canonical/xml-input.ts';
-import { BryggaError } from '../../src/errors.ts';
-import { parseLifecareMessage } from './inbound.ts';
+import { fixtureFolders, thrown, valuesOf, type Labels } from '../../test/support/fixtures.ts';
+import { parseLifecareMessage, unitReportId } from './inbound.ts';
 import { HEADER, MESSAGES } from './mapping.ts';
 import { parseLifecareReceipt, renderLifecareMessage } from './outbound.ts';
 
@@ -25,40 +25,23 @@ interface Fixture {
 }
 
 function loadFixtures(): Fixture[] {
-  return readdirSync(FIXTURES).sort().map((name) => {
-    const file = (f: string) => new URL(`${name}/${f}`, FIXTURES);
-    const json = (f: string) => (existsSync(file(f)) ? JSON.parse(readFileSync(file(f), 'utf8')) : undefined);
-    const meta = json('meta.json') ?? {};
+  return fixtureFolders(FIXTURES).map((folder) => {
+    const meta = folder.json('meta.json') ?? {};
     return {
-      name,
-      description: meta.description ?? name,
+      name: folder.name,
+      description: meta.description ?? folder.name,
       contentType: meta.contentType,
-      input: readFileSync(file('input.xml')),
-      expected: json('expected.json'),
-      expectedError: json('expected-error.json'),
+      input: folder.bytes('input.xml')!,
+      expected: folder.json('expected.json'),
+      expectedError: folder.json('expected-error.json'),
     };
   });
 }
 
 const fixtures = loadFixtures();
 
-function thrown(fn: () => unknown): BryggaError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof BryggaError) return error;
-    throw error;
-  }
-  throw new Error('expected a BryggaError, nothing was thrown');
-}
-
-/** Every text and attribute value of a document except the type labels (Typ, mime): what must never be echoed. */
-function valuesOf(element: XmlElement, into: string[] = []): string[] {
-  if (element.name !== 'Typ' && element.text.length >= 4) into.push(element.text);
-  into.push(...Object.entries(element.attributes).filter(([k, v]) => k !== 'mime' && v.length >= 4).map(([, v]) => v));
-  for (const child of element.children) valuesOf(child, into);
-  return into;
-}
+/** Type labels (Typ, mime) are not values: they may be named. */
+const LABELS: Labels = { element: (name) => name === 'Typ', attribute: (name) => name === 'mime' };
 
 const parse = (f: Fixture) => parseLifecareMessage(f.input, f.contentType, ctx);
 
@@ -78,7 +61,10 @@ describe('Lifecare fixtures', () => {
   for (const f of fixtures.filter((x) => x.expectedError)) {
     it(`${f.name} is refused: ${f.description}`, () => {
       const error = thrown(() => parse(f));
-      expect({ code: error.code, problems: error.problems.map(({ code, field, rule }) => ({ code, field, rule })) }).toEqual(f.expectedError);
+      // `messageContains`: what the refusal must say in words (optional).
+      const { messageContains, ...expected } = f.expectedError as { messageContains?: string };
+      expect({ code: error.code, problems: error.problems.map(({ code, field, rule }) => ({ code, field, rule })) }).toEqual(expected);
+      if (messageContains) expect(error.message).toContain(messageContains);
     });
   }
 
@@ -86,7 +72,7 @@ describe('Lifecare fixtures', () => {
     for (const f of fixtures.filter((x) => x.expectedError?.code === 'BRY_INVALID_MESSAGE')) {
       const error = thrown(() => parse(f));
       const said = `${error.message}\n${JSON.stringify(error.problems)}`;
-      for (const value of valuesOf(parseXmlDocument(f.input, { contentType: f.contentType, maxBytes: ctx.maxBytes }))) {
+      for (const value of valuesOf(parseXmlDocument(f.input, { contentType: f.contentType, maxBytes: ctx.maxBytes }), LABELS)) {
         expect(said, `${f.name} echoes a value`).not.toContain(value);
       }
     }
@@ -103,10 +89,25 @@ describe('Lifecare inbound', () => {
     expect(again).toEqual(first);
   });
 
+  it('reads Avsandare/Mottagare typ into Brygga\'s roles and refuses a typ its table does not know, by field', () => {
+    const unknown = Buffer.from(order.input.toString('utf8').replace('typ="INKORG"', 'typ="BISTANDSCHEF"'));
+    const error = thrown(() => parseLifecareMessage(unknown, undefined, ctx));
+    expect(error.code).toBe('BRY_INVALID_MESSAGE');
+    expect(error.problems).toEqual([expect.objectContaining({ code: 'BRY_INVALID_FIELD', field: 'Huvud/Mottagare/@typ', rule: 'FORMAT-LIFECARE' })]);
+    expect(error.problems[0]!.detail).toMatch(/^must be one of HANDLAGGARE, ENHET, INKORG/);
+  });
+
   it('R-ORDER-CONTENT: a case officer\'s name is never carried, an inbox\'s is', () => {
     const data = parse(order)[0]!.data as { origin: { sender: object; recipient: object } };
-    expect(data.origin.sender).toEqual({ role: 'HANDLAGGARE', id: 'bih-4711' });
-    expect(data.origin.recipient).toEqual({ role: 'INKORG', name: 'ÄO Dagverksamhet Inkorg' });
+    expect(data.origin.sender).toEqual({ role: 'caseOfficer', id: 'bih-4711' });
+    expect(data.origin.recipient).toEqual({ role: 'inbox', name: 'ÄO Dagverksamhet Inkorg' });
+  });
+
+  it('names a unit report by the unit, but never by a personnummer typed into the unit name', () => {
+    expect(unitReportId('Hemtjänst Öster 2', '2026-11')).toBe('unit:hemtjanst-oster-2:2026-11');
+    const mistyped = unitReportId('19121212-1212', '2026-11');
+    expect(mistyped).toMatch(/^unit:u-[0-9a-f]{12}:2026-11$/);
+    expect(unitReportId('19121212-1212', '2026-11')).toBe(mistyped);
   });
 
   it('refuses a body over the configured limit before reading it', () => {
@@ -160,6 +161,13 @@ describe('Lifecare round trip: canonical → Lifecare → canonical', () => {
     expect(get('Referens').text).toBe('LC-2026-000123');
   });
 
+  it('writes a case officer, addressed by Brygga\'s role, as Lifecare\'s Mottagare typ HANDLAGGARE', () => {
+    const event = events.find((e) => e.type === EVENT_TYPES.orderExecuted)!;
+    const root = parseXmlDocument(renderLifecareMessage(event, { addressType: 'caseOfficer', addressId: 'bih-4711' }, 'BRY-6', event.time), { maxBytes: 1e6 });
+    const mottagare = root.children.find((c) => c.name === 'Huvud')!.children.find((c) => c.name === 'Mottagare')!;
+    expect(mottagare.attributes).toEqual({ typ: 'HANDLAGGARE', id: 'bih-4711' });
+  });
+
   it('escapes markup in values', () => {
     const event = events.find((e) => e.type === EVENT_TYPES.orderNotStarted)!;
     const hostile = { ...event, data: { ...(event.data as object), reason: '</Orsak><Orsak>&x; "\' \u0001' } } as CloudEvent;
@@ -170,7 +178,7 @@ describe('Lifecare round trip: canonical → Lifecare → canonical', () => {
 });
 
 describe('Lifecare messages Brygga adds (README)', () => {
-  const target = { addressType: 'HANDLAGGARE', addressId: 'bih-4711' };
+  const target = { addressType: 'caseOfficer', addressId: 'bih-4711' };
   const event = (type: CloudEvent['type'], data: unknown): CloudEvent => ({
     specversion: '1.0', id: 'e-1', source: '/brygga/deadlines', type, time: '2026-11-27T00:00:00+01:00',
     subject: 'ord-4b3e1c0a-7d2f-5a91', datacontenttype: 'application/json', correlationid: 'ord-4b3e1c0a-7d2f-5a91', data,

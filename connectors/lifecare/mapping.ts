@@ -3,56 +3,21 @@
 // with it; a municipality whose export differs changes this table, not the code.
 import { EVENT_TYPES, type EventType } from '../../src/canonical/event-types.ts';
 import { NAMED_ROLES } from '../../src/canonical/schemas/common.ts';
+import type { AttachmentMap, Condition, FieldMapBase, ListMapBase } from '../../src/connectors/xml-mapping/map-types.ts';
+import type { ValueTable } from '../../src/connectors/xml-mapping/tables.ts';
+import type { ValueKind } from '../../src/connectors/xml-mapping/values.ts';
 
 /** How the element text becomes a canonical value; value ranges are the schema's business. */
-export type FieldKind = 'text' | 'integer' | 'datetime' | 'personnummer' | 'boolean';
+export type FieldKind = Exclude<ValueKind, 'date'>;
 
-export interface Condition {
-  /** Canonical path of a field read before this one. */
-  field: string;
-  in: readonly string[];
-}
-
-export interface FieldMap {
-  /** Path below <Meddelande>; a last step `@name` is an attribute. In a list item, relative to the item, `.` the item's own text. */
-  xml: string;
-  /** Dotted path in the event's `data`. */
-  to: string;
-  kind: FieldKind;
-  /** true: must be there; 'withParent': must be there when its parent element is. */
-  required: boolean | 'withParent';
-  /** The routine or format rule a missing or bad value breaks. */
-  rule: string;
-  /** Read only when another field has one of the listed values. */
-  when?: Condition;
+export interface FieldMap extends FieldMapBase<FieldKind> {
   /** Read from here when `xml` is absent (e.g. the case officer as the sender of the message). */
   alsoFrom?: { xml: string; when?: Condition };
   /** The value may not be earlier than this other field's (dates, datetimes). */
   notBefore?: string;
-  /** 'in': read only; the renderer writes the element itself (the header). */
-  direction?: 'in';
 }
 
-export interface ListMap {
-  /** Repeated element, e.g. `Arende/OnskadVerksamhet`. */
-  xml: string;
-  to: string;
-  /** At least one element is required. */
-  required: boolean;
-  rule: string;
-  items: FieldMap[];
-}
-
-export interface AttachmentMap {
-  /** `Bilaga` element with `namn` and `mime` attributes and base64 content. */
-  xml: string;
-  to: string;
-  required: boolean;
-  rule: string;
-  mimes: readonly string[];
-  /** Accepted leading bytes (hex) of the decoded content: the file is what the mime claims. */
-  signatures: readonly string[];
-}
+export type ListMap = ListMapBase<FieldMap>;
 
 export interface MessageMap {
   typ: string;
@@ -71,20 +36,32 @@ export interface MessageMap {
 export const FORMAT_RULE = 'FORMAT-LIFECARE';
 export const PERSONNUMMER_RULE = 'FORMAT-PERSONNUMMER';
 
+/** Lifecare's Avsandare/Mottagare `typ` (and BekraftadAv `roll`) ↔ Brygga's party roles. */
+export const ROLES: ValueTable = [
+  ['HANDLAGGARE', 'caseOfficer'],
+  ['ENHET', 'unit'],
+  ['INKORG', 'inbox'],
+  ['SAMORDNARE', 'coordinator'],
+  ['AVGIFTSHANDLAGGARE', 'feeAdministrator'],
+  ['UTFORARE', 'provider'],
+  ['SYSTEM', 'system'],
+];
+
 const text = (xml: string, to: string, rule: string, required: FieldMap['required'] = true): FieldMap => ({ xml, to, kind: 'text', required, rule });
+const role = (xml: string, to: string, rule: string, required: FieldMap['required'] = true): FieldMap => ({ ...text(xml, to, rule, required), values: ROLES });
 const integer = (xml: string, to: string, rule: string): FieldMap => ({ xml, to, kind: 'integer', required: true, rule });
 const datetime = (xml: string, to: string, rule: string): FieldMap => ({ xml, to, kind: 'datetime', required: true, rule });
 const header = (field: FieldMap): FieldMap => ({ ...field, direction: 'in' });
 
-/** Huvud: the same in every message; the renderer writes its own (Avsandare SYSTEM/brygga). */
+/** Huvud: the same in every message; the renderer writes its own (Avsandare SYSTEM/brygga, Mottagare the inbox). */
 export const HEADER: readonly FieldMap[] = [
   header(text('Huvud/MeddelandeId', 'origin.messageId', FORMAT_RULE)),
   header(datetime('Huvud/Skapad', 'origin.createdAt', FORMAT_RULE)),
-  header(text('Huvud/Avsandare/@typ', 'origin.sender.role', FORMAT_RULE)),
+  header(role('Huvud/Avsandare/@typ', 'origin.sender.role', FORMAT_RULE)),
   header(text('Huvud/Avsandare/@id', 'origin.sender.id', FORMAT_RULE, false)),
   // Only inboxes and units keep their name: a case officer's name is personal data.
   header({ ...text('Huvud/Avsandare', 'origin.sender.name', FORMAT_RULE, false), when: { field: 'origin.sender.role', in: NAMED_ROLES } }),
-  header(text('Huvud/Mottagare/@typ', 'origin.recipient.role', FORMAT_RULE, 'withParent')),
+  header(role('Huvud/Mottagare/@typ', 'origin.recipient.role', FORMAT_RULE, 'withParent')),
   header(text('Huvud/Mottagare/@id', 'origin.recipient.id', FORMAT_RULE, false)),
   header({ ...text('Huvud/Mottagare', 'origin.recipient.name', FORMAT_RULE, false), when: { field: 'origin.recipient.role', in: NAMED_ROLES } }),
 ];
@@ -111,7 +88,7 @@ const R = 'R-ORDER-CONTENT';
 const ORDER_CONTENT: FieldMap[] = [
   {
     ...text('Arende/Handlaggare/@id', 'caseOfficer.id', R),
-    alsoFrom: { xml: 'Huvud/Avsandare/@id', when: { field: 'origin.sender.role', in: ['HANDLAGGARE'] } },
+    alsoFrom: { xml: 'Huvud/Avsandare/@id', when: { field: 'origin.sender.role', in: ['caseOfficer'] } },
   },
   { xml: 'Arende/Brukare/Personnummer', to: 'client.personnummer', kind: 'personnummer', required: true, rule: R },
   text('Arende/Brukare/Namn', 'client.name', R),
@@ -250,7 +227,7 @@ export const MESSAGES: readonly MessageMap[] = [
   order('KVITTENS', EVENT_TYPES.orderAcknowledged, 'R-KVITTENS-3VD', [
     datetime('Arende/Mottagen', 'acknowledgedAt', 'R-KVITTENS-3VD'),
     text('Arende/Startdatum', 'startDate', 'R-KVITTENS-3VD', false),
-    text('Arende/BekraftadAv/@roll', 'confirmedBy.role', 'R-KVITTENS-3VD'),
+    role('Arende/BekraftadAv/@roll', 'confirmedBy.role', 'R-KVITTENS-3VD'),
     text('Arende/BekraftadAv/@id', 'confirmedBy.id', 'R-KVITTENS-3VD', false),
     { xml: 'Arende/BekraftadAv/@ombud', to: 'confirmedBy.proxy', kind: 'boolean', required: true, rule: 'R-ORDER-FAX-FALLBACK' },
   ], { direction: 'out' }),

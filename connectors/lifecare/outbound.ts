@@ -1,70 +1,27 @@
 // Canonical → Lifecare: renders an event as the <Meddelande> Lifecare's integration endpoint
 // accepts, with the same mapping table inbound.ts reads with, and reads Lifecare's Kvitto.
+import { withReferenceFor } from '../../src/canonical/references.ts';
 import { DateTime } from 'luxon';
 import type { CloudEvent } from '../../src/canonical/envelope.ts';
 import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
 import type { DeadlineData } from '../../src/canonical/schemas/deadlines.ts';
 import { elementAt, parseXmlDocument } from '../../src/canonical/xml-input.ts';
 import { BryggaError } from '../../src/errors.ts';
-import { outboundMapOf, type FieldMap } from './mapping.ts';
-import { ZONE, getPath, writeValue } from './values.ts';
+import { getPath } from '../../src/connectors/xml-mapping/paths.ts';
+import { writeAttachment, writeField, writeList } from '../../src/connectors/xml-mapping/render.ts';
+import { toNative } from '../../src/connectors/xml-mapping/tables.ts';
+import { ZONE } from '../../src/connectors/xml-mapping/values.ts';
+import { child, node, xmlDocument } from '../../src/connectors/xml-mapping/writer.ts';
+import { ROLES, outboundMapOf } from './mapping.ts';
 
 export const NAMESPACE = 'urn:lifecare:meddelande:2';
 export const VERSION = '2.3';
 
 export interface LifecareTarget {
+  /** Lifecare's Mottagare typ as configured (INKORG), or a canonical party role (caseOfficer) mapped through ROLES. */
   addressType: string;
   addressId?: string;
   addressName?: string;
-}
-
-/** An element being built; children keep the order they were first made in. */
-interface Node {
-  name: string;
-  attributes: [string, string][];
-  text?: string;
-  children: Node[];
-}
-
-const node = (name: string, text?: string, attributes: [string, string][] = []): Node => ({ name, attributes, text, children: [] });
-
-function child(parent: Node, name: string): Node {
-  let found = parent.children.find((c) => c.name === name);
-  if (!found) parent.children.push((found = node(name)));
-  return found;
-}
-
-/** Sets the value at a mapping path (`A/B`, `A/@x`, `.`), making the elements on the way. */
-function put(scope: Node, path: string, value: string): void {
-  const steps = path.split('/');
-  const last = steps.pop()!;
-  const parent = steps.reduce(child, scope);
-  if (last === '.') parent.text = value;
-  else if (last.startsWith('@')) parent.attributes.push([last.slice(1), value]);
-  else child(parent, last).text = value;
-}
-
-// XML 1.0 cannot carry most control characters at all, so they become U+FFFD.
-const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-
-export function xmlEscape(value: string): string {
-  return value.replace(INVALID, '\uFFFD').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
-function serialise(n: Node, indent: string): string {
-  const attributes = n.attributes.map(([k, v]) => ` ${k}="${xmlEscape(v)}"`).join('');
-  if (n.children.length === 0) {
-    return n.text === undefined || n.text === '' ? `${indent}<${n.name}${attributes}/>` : `${indent}<${n.name}${attributes}>${xmlEscape(n.text)}</${n.name}>`;
-  }
-  const inner = n.children.map((c) => serialise(c, `${indent}  `)).join('\n');
-  return `${indent}<${n.name}${attributes}>\n${inner}\n${indent}</${n.name}>`;
-}
-
-function writeField(scope: Node, field: FieldMap, data: unknown): void {
-  if (field.direction === 'in') return;
-  const value = getPath(data, field.to);
-  if (value !== undefined && value !== null && value !== '') put(scope, field.xml, writeValue(field.kind, value));
 }
 
 /** When a deadline falls due, in Swedish words: midnight is "the end of" the day before. */
@@ -90,7 +47,8 @@ export function reminderText(event: CloudEvent): string {
 export function renderLifecareMessage(event: CloudEvent, target: LifecareTarget, meddelandeId: string, createdAt: string): Buffer {
   const map = outboundMapOf(event.type);
   if (!map) throw new BryggaError('BRY_DELIVERY_REJECTED', `Lifecare has no message for ${event.type}`);
-  const data = map.typ === 'PAMINNELSE' ? { ...(event.data as object), text: reminderText(event) } : event.data;
+  const own = withReferenceFor('lifecare', event.data);
+  const data = map.typ === 'PAMINNELSE' ? { ...(own as object), text: reminderText(event) } : own;
 
   const root = node('Meddelande', undefined, [['xmlns', NAMESPACE], ['version', VERSION]]);
   const huvud = child(root, 'Huvud');
@@ -98,9 +56,10 @@ export function renderLifecareMessage(event: CloudEvent, target: LifecareTarget,
     node('MeddelandeId', meddelandeId),
     node('Skapad', createdAt),
     node('Typ', map.typ),
-    node('Avsandare', undefined, [['typ', 'SYSTEM'], ['id', 'brygga']]),
+    node('Avsandare', undefined, [['typ', toNative(ROLES, 'system')], ['id', 'brygga']]),
   );
-  const recipient: [string, string][] = [['typ', target.addressType]];
+  // A configured inbox carries Lifecare's own typ (INKORG); a case officer comes as the role.
+  const recipient: [string, string][] = [['typ', toNative(ROLES, target.addressType)]];
   if (target.addressId) recipient.push(['id', target.addressId]);
   huvud.children.push(node('Mottagare', target.addressName, recipient));
   const reference = getPath(data, 'origin.messageId');
@@ -108,23 +67,12 @@ export function renderLifecareMessage(event: CloudEvent, target: LifecareTarget,
 
   for (const field of map.fields) writeField(root, field, data);
   for (const list of map.lists ?? []) {
-    const items = getPath(data, list.to);
-    if (!Array.isArray(items)) continue;
-    const slash = list.xml.lastIndexOf('/');
-    const parent = slash < 0 ? root : list.xml.slice(0, slash).split('/').reduce(child, root);
-    for (const item of items) {
-      const element = node(list.xml.slice(slash + 1));
-      parent.children.push(element);
+    writeList(root, list, data, (element, item) => {
       for (const field of list.items) writeField(element, field, item);
-    }
+    });
   }
-  const attachment = map.attachment && (getPath(data, map.attachment.to) as { name: string; mime: string; contentBase64: string } | undefined);
-  if (map.attachment && attachment) {
-    put(root, `${map.attachment.xml}/@namn`, attachment.name);
-    put(root, `${map.attachment.xml}/@mime`, attachment.mime);
-    put(root, `${map.attachment.xml}/.`, attachment.contentBase64);
-  }
-  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${serialise(root, '')}\n`, 'utf8');
+  writeAttachment(root, map.attachment, data);
+  return xmlDocument(root);
 }
 
 /** The MeddelandeId of Lifecare's answer `<Kvitto><MeddelandeId>…</MeddelandeId></Kvitto>`, if it is one. */

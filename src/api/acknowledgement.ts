@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { stableId } from '../canonical/envelope.ts';
+import { referenceFor } from '../canonical/references.ts';
 import { EVENT_TYPES } from '../canonical/event-types.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
 import { PartyRole } from '../canonical/schemas/common.ts';
@@ -22,6 +23,12 @@ const ProxyAcknowledgement = Type.Object(
     ),
     acknowledgedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the provider confirmed; default now' })),
     startDate: Type.Optional(Type.String({ format: 'date' })),
+    override: Type.Optional(
+      Type.Object(
+        { reason: Type.String({ minLength: 3, maxLength: 500, description: 'Why a connected provider\'s acknowledgement is recorded here (no personal data)' }) },
+        { additionalProperties: false, description: 'Only for a provider connected to a system, whose own acknowledgement would normally meet the deadline' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -38,7 +45,11 @@ export function registerAcknowledgementRoute(
       const orderId = await deps.traces.resolve(request.params.id);
       const order = orderId ? await deps.registry.find(orderId) : undefined;
       if (!order) return sendProblem(reply, new BryggaError('BRY_ORDER_NOT_FOUND', 'no order with that id or reference'));
-      const { confirmedBy, startDate } = request.body;
+      const { confirmedBy, startDate, override } = request.body;
+      // R-ORDER-FAX-FALLBACK: confirming on the provider's behalf is for providers outside every system.
+      if (order.providerConnected !== false && !override) {
+        return sendProblem(reply, new BryggaError('BRY_PROVIDER_CONNECTED', 'the order\'s provider is connected to a system and acknowledges there; to record it here all the same, say why in override.reason'));
+      }
       const acknowledgedAt = request.body.acknowledgedAt ?? new Date(deps.clock.now()).toISOString();
       const messageId = stableId('proxy-acknowledgement', order.orderId, confirmedBy.id, acknowledgedAt);
       const event = deps.publisher.create({
@@ -51,14 +62,15 @@ export function registerAcknowledgementRoute(
         data: {
           orderId: order.orderId,
           ...(order.clientId ? { clientId: order.clientId } : {}),
-          origin: { system: 'brygga', messageId, reference: order.reference, createdAt: acknowledgedAt, sender: { role: confirmedBy.role, id: confirmedBy.id } },
+          origin: { system: 'brygga', messageId, reference: referenceFor('brygga', order), createdAt: acknowledgedAt, sender: { role: confirmedBy.role, id: confirmedBy.id } },
           acknowledgedAt,
           ...(startDate ? { startDate } : {}),
           confirmedBy: { ...confirmedBy, proxy: true },
+          ...(override ? { note: `Recorded on behalf of a connected provider: ${override.reason}` } : {}),
         },
       });
       await deps.publisher.publish([event]);
-      request.log.info({ orderId: order.orderId, eventId: event.id, role: confirmedBy.role }, 'proxy acknowledgement recorded');
+      request.log.info({ orderId: order.orderId, eventId: event.id, role: confirmedBy.role, operator: confirmedBy.id, override: Boolean(override) }, 'proxy acknowledgement recorded');
       return reply.code(202).send({ accepted: true, orderId: order.orderId, eventId: event.id });
     },
   );

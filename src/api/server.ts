@@ -1,6 +1,6 @@
 // The HTTP API: connectors' inbound routes, order traces, deadlines, health and metrics.
 // Built apart from listening (CONVENTIONS 9): tests drive it with app.inject().
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BryggaError, type ErrorCode } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
@@ -11,18 +11,27 @@ import { registerAcknowledgementRoute } from './acknowledgement.ts';
 import { registerReplayRoute } from './replay.ts';
 import { registerReportRoutes } from './reports.ts';
 import type { ReportService } from '../reports/service.ts';
-import { registerInboundRoute, type InboundConnector, type InboundDeps } from './inbound.ts';
+import type { ActiveConnector, ConnectorContext } from '../connectors/connector.ts';
+import type { EventPublisher } from '../canonical/publisher.ts';
+import type { Clock } from '../clock.ts';
 import { sendProblem } from './problem.ts';
 
-export interface ApiDeps extends InboundDeps {
+export interface ApiDeps {
   logger: Logger;
+  publisher: EventPublisher;
+  clock: Clock;
+  /** Largest request body, attachments included. */
+  maxBytes: number;
   store: Store;
   traces: TraceQuery;
   registry: OrderRegistry;
   reports: ReportService;
-  connectors: InboundConnector[];
+  /** The configured connectors; each registers its own inbound routes. */
+  connectors: ActiveConnector[];
+  connectorContext: ConnectorContext;
   metrics: Metrics;
-  health: () => Promise<Record<string, string>>;
+  /** `ok: false` (a stage or loop failing) answers 503. */
+  health: () => Promise<{ ok?: boolean } & Record<string, unknown>>;
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -31,6 +40,20 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BRY_BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'BRY_BAD_REQUEST',
 };
+
+/** A schema finding as the parameter it concerns and what it expects, e.g. `format: must be one of json, csv, text`. */
+function validationDetail(error: FastifyError): string {
+  const where = error.validationContext === 'querystring' ? 'query parameter' : (error.validationContext ?? 'request');
+  const shown = (name: unknown): string => (typeof name === 'string' && /^[A-Za-z0-9_.-]{1,40}$/.test(name) ? name : '(a parameter)');
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>;
+    const field = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    if (v.keyword === 'required') return `${where} ${shown(params.missingProperty)}: required`;
+    if (v.keyword === 'additionalProperties') return `${where} ${shown(params.additionalProperty)}: not known here`;
+    if (v.keyword === 'enum') return `${where} ${shown(field)}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    return `${where} ${shown(field)}: ${v.message ?? 'is not valid'}`;
+  }).join('; ') || error.message;
+}
 
 const STATUSES: DeadlineStatus[] = ['open', 'met', 'breached', 'cancelled'];
 
@@ -43,13 +66,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     if (error instanceof BryggaError) return sendProblem(reply, error);
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return sendProblem(reply, new BryggaError(mapped, error.message));
-    if (error.validation) return sendProblem(reply, new BryggaError('BRY_BAD_REQUEST', error.message));
-    request.log.error({ err: { type: error.name, code: error.code } }, 'unexpected error');
+    if (error.validation) return sendProblem(reply, new BryggaError('BRY_BAD_REQUEST', validationDetail(error)));
+    // Fastify's other refusals of a request (a bad Content-Length, a malformed URL, …) are the client's.
+    const status = error.statusCode ?? 0;
+    if (status >= 400 && status < 500) return sendProblem(reply, new BryggaError(status === 404 ? 'BRY_NOT_FOUND' : 'BRY_BAD_REQUEST', error.message));
+    // pino's err serializer: type, message, stack and cause; the request body is never logged.
+    request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).type('application/problem+json').send({ type: 'about:blank', title: 'Internal error', status: 500 });
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new BryggaError('BRY_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
-  for (const connector of deps.connectors) registerInboundRoute(app, connector, deps);
+  for (const { connector, config } of deps.connectors) connector.routes?.(app, config, deps.connectorContext);
   registerAcknowledgementRoute(app, deps);
   registerReplayRoute(app, deps);
   registerReportRoutes(app, deps);
@@ -70,13 +97,18 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return { status, total, deadlines: deadlines.map(deadlineView) };
   });
 
-  app.get('/health', async (_request, reply) => {
+  // Liveness and readiness answer alike: 503 while a stage cannot consume or the store cannot
+  // be read, naming what fails, so a load balancer and an operator both see it.
+  const healthRoute = async (_request: FastifyRequest, reply: FastifyReply) => {
     try {
-      return { status: 'ok', ...(await deps.health()) };
+      const { ok = true, ...report } = await deps.health();
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'failing', ...report });
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', detail: (error as Error).message });
     }
-  });
+  };
+  app.get('/health', healthRoute);
+  app.get('/ready', healthRoute);
 
   app.get('/metrics', async (_request, reply) => {
     reply.type(deps.metrics.registry.contentType);

@@ -24,6 +24,11 @@ export interface TopicSpec {
   partitions: number;
   /** Retention in milliseconds; -1 keeps forever. */
   retentionMs: number;
+  /**
+   * Bytes the whole topic keeps (the oldest records go first); absent or -1: no limit. Kafka
+   * applies it per partition, so the adapter divides it by the partitions.
+   */
+  retentionBytes?: number;
 }
 
 export interface SubscribeOptions {
@@ -43,11 +48,25 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Stops consuming; resolves once no handler is running. Committed offsets stay. */
   stop(): Promise<void>;
+  /**
+   * Settles, with the reason, if the consumer stops by itself (evicted from its group, a fatal
+   * client error): it will consume nothing more, and the caller should subscribe again. Never
+   * settles for a subscription that goes on consuming or that was stopped with stop().
+   */
+  readonly ended: Promise<Error>;
 }
 
 export interface Bus {
-  /** Creates the topics that are missing; existing ones are left as they are. */
+  /**
+   * Creates the topics that are missing; existing ones are left as they are on Kafka. The
+   * embedded bus has no stored topic settings: it applies the retention of the last call.
+   */
   ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /**
+   * How many records retention has removed from the head of a topic so far (Kafka: the
+   * partitions' low watermarks summed; embedded: the first kept offset).
+   */
+  removedByRetention(topic: string): Promise<number>;
   /**
    * Appends records durably (Kafka: acks=all, idempotent producer; embedded: fsync) before
    * resolving. Records of one call to one topic keep their order per key.

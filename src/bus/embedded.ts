@@ -3,10 +3,11 @@
 //
 // Layout under dataDir: topics/<topic>.log, one JSON line per record (partition 0 only, so the
 // order is total, not merely per key), and groups/<groupId>.json with the group's next offset
-// per topic. Retention is not applied: logs grow until removed by hand.
+// per topic. A topic's retention (TopicSpec) drops whole records from the head by rewriting the
+// file; every line holds its offset, so offsets stay stable and the first line gives the first.
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { abortableSleep } from './sleep.ts';
@@ -15,11 +16,17 @@ import { fsyncDir, writeAtomically } from '../durable-file.ts';
 export interface EmbeddedBusOptions {
   dataDir: string;
   logger: Logger;
+  /** How often age-based retention is applied (also at ensureTopics); default 5 minutes, as Kafka. */
+  retentionCheckMs?: number;
+  /** Called once the bus is closed (the composition root releases the data dir's lock). */
+  onClose?: () => void;
 }
 
 const BACKOFF_START_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
 const READ_BATCH = 64;
+/** Trimming for size goes below the limit by a tenth, so the file is rewritten once per 10 % growth. */
+const TRIM_TO = 0.9;
 const TOPIC_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,249}$/;
 
 interface StoredLine {
@@ -38,15 +45,18 @@ export class EmbeddedBus implements Bus {
   private readonly topics = new Map<string, Promise<TopicLog>>();
   private readonly groups = new Map<string, Promise<Group>>();
   private readonly appended = new EventEmitter();
+  private readonly retentionTimer: NodeJS.Timeout;
   private closed = false;
 
-  constructor(options: EmbeddedBusOptions) {
+  constructor(private readonly options: EmbeddedBusOptions) {
     this.log = options.logger.child({ component: 'bus', adapter: 'embedded' });
     this.topicsDir = join(options.dataDir, 'topics');
     this.groupsDir = join(options.dataDir, 'groups');
     this.appended.setMaxListeners(0);
+    this.retentionTimer = setInterval(() => void this.enforceRetention(), options.retentionCheckMs ?? 300_000).unref();
   }
 
+  /** Creates missing topics; the retention of every spec applies to its topic from now on. */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     await this.dirs();
     let created = false;
@@ -60,6 +70,17 @@ export class EmbeddedBus implements Bus {
       }
     }
     if (created) await fsyncDir(this.topicsDir);
+    for (const spec of topics) {
+      const retention = { ms: spec.retentionMs, bytes: spec.retentionBytes ?? -1 };
+      if (retention.ms < 0 && retention.bytes < 0) continue;
+      const log = await this.topic(spec.name);
+      log.retention = retention;
+      await log.enforceRetention();
+    }
+  }
+
+  async removedByRetention(topic: string): Promise<number> {
+    return (await this.topic(topic)).first;
   }
 
   async publish(topic: string, records: BusRecord[]): Promise<void> {
@@ -90,23 +111,40 @@ export class EmbeddedBus implements Bus {
         stopped ??= member.leave();
         return stopped;
       },
+      ended: member.group.ended,
     };
   }
 
   async readAll(topic: string, visit: (record: ConsumedRecord) => Promise<void> | void): Promise<void> {
     const log = await this.topic(topic);
-    const end = log.count;
-    for (let from = 0; from < end; from += READ_BATCH) {
-      for (const record of await log.read(from, Math.min(end, from + READ_BATCH))) await visit(record);
+    const end = log.end;
+    for (let from = log.first; from < end; ) {
+      const records = await log.read(from, Math.min(end, from + READ_BATCH));
+      for (const record of records) await visit(record);
+      // Retention may have dropped records meanwhile: go on after what was read.
+      from = records.length > 0 ? Number(records[records.length - 1]!.offset) + 1 : Math.max(from + READ_BATCH, log.first);
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.retentionTimer);
     this.appended.removeAllListeners();
-    await Promise.allSettled([...this.groups.values()].map(async (g) => (await g).close()));
-    await Promise.allSettled([...this.topics.values()].map(async (t) => (await t).close()));
+    try {
+      await Promise.allSettled([...this.groups.values()].map(async (g) => (await g).close()));
+      await Promise.allSettled([...this.topics.values()].map(async (t) => (await t).close()));
+    } finally {
+      this.options.onClose?.();
+    }
+  }
+
+  private async enforceRetention(): Promise<void> {
+    if (this.closed) return;
+    for (const pending of [...this.topics.values()]) {
+      const log = await pending.catch(() => undefined);
+      if (log?.retention) await log.enforceRetention().catch((err: unknown) => this.log.error({ topic: log.name, err }, 'applying retention failed; the topic keeps its records until the next check'));
+    }
   }
 
   private topic(name: string): Promise<TopicLog> {
@@ -139,16 +177,34 @@ export class EmbeddedBus implements Bus {
   }
 }
 
+/** What a topic keeps: records younger than `ms` and the newest within `bytes`; -1: no limit. */
+interface Retention {
+  ms: number;
+  bytes: number;
+}
+
+/** An open topic file with the index of its records; replaced whole when retention rewrites it. */
+interface View {
+  file: FileHandle;
+  /** Offset of the first record in the file. */
+  base: number;
+  /** starts[i] is the byte position of record base + i; `size` ends the last one. */
+  starts: number[];
+  size: number;
+  readers: number;
+  retired: boolean;
+}
+
 /** One topic's append-only file and an index of where each record starts. */
 class TopicLog {
   private tail: Promise<unknown> = Promise.resolve();
+  retention?: Retention;
 
   private constructor(
     readonly name: string,
-    private readonly file: FileHandle,
-    /** starts[i] is the byte position of record i; `size` ends the last one. */
-    private readonly starts: number[],
-    private size: number,
+    private readonly path: string,
+    private view: View,
+    private readonly log: Logger,
   ) {}
 
   static async open(name: string, path: string, log: Logger): Promise<TopicLog> {
@@ -160,81 +216,168 @@ class TopicLog {
       throw err;
     }
     try {
-      const { starts, size, validSize } = await scan(file);
+      const { starts, base, size, validSize } = await scan(file, path);
       if (validSize < size) {
         // A crash during an append leaves an incomplete last line; that publish never resolved.
         log.warn({ topic: name, droppedBytes: size - validSize }, 'truncating a torn record at the end of the topic log');
         await file.truncate(validSize);
         await file.datasync();
       }
-      return new TopicLog(name, file, starts, validSize);
+      return new TopicLog(name, path, { file, base, starts, size: validSize, readers: 0, retired: false }, log);
     } catch (err) {
       await file.close();
       throw err;
     }
   }
 
-  get count(): number {
-    return this.starts.length;
+  /** Offset of the first record kept (= how many retention removed). */
+  get first(): number {
+    return this.view.base;
+  }
+
+  /** Offset the next record gets. */
+  get end(): number {
+    return this.view.base + this.view.starts.length;
   }
 
   append(records: BusRecord[]): Promise<void> {
-    const run = this.tail.then(() => this.write(records));
+    const run = this.serial(() => this.write(records));
+    const bytes = this.retention?.bytes ?? -1;
+    if (bytes >= 0) {
+      void run.then(() => {
+        if (this.view.size > bytes) void this.enforceRetention().catch((err: unknown) => this.log.error({ topic: this.name, err }, 'applying retention failed; retried after the next append'));
+      }, () => {});
+    }
+    return run;
+  }
+
+  /** Drops the records retention no longer keeps (never the newest: it carries the next offset). */
+  enforceRetention(now = Date.now()): Promise<void> {
+    return this.serial(async () => {
+      const drop = await this.expired(now);
+      if (drop > 0) await this.dropHead(drop);
+    });
+  }
+
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(step);
     this.tail = run.catch(() => {});
     return run;
   }
 
   private async write(records: BusRecord[]): Promise<void> {
+    const view = this.view;
     const timestamp = Date.now();
     const lines = records.map((r, i) => {
-      const line: StoredLine = { offset: this.count + i, timestamp, key: r.key, headers: r.headers, value: r.value.toString('base64') };
+      const line: StoredLine = { offset: this.end + i, timestamp, key: r.key, headers: r.headers, value: r.value.toString('base64') };
       return Buffer.from(`${JSON.stringify(line)}\n`);
     });
     const buffer = Buffer.concat(lines);
     try {
       for (let done = 0; done < buffer.length; ) {
-        done += (await this.file.write(buffer, done, buffer.length - done, this.size + done)).bytesWritten;
+        done += (await view.file.write(buffer, done, buffer.length - done, view.size + done)).bytesWritten;
       }
-      await this.file.datasync();
+      await view.file.datasync();
     } catch (err) {
-      await this.file.truncate(this.size).catch(() => {});
+      await view.file.truncate(view.size).catch(() => {});
       throw err;
     }
-    let position = this.size;
+    let position = view.size;
     for (const line of lines) {
-      this.starts.push(position);
+      view.starts.push(position);
       position += line.length;
     }
-    this.size = position;
+    view.size = position;
   }
 
-  /** Records [from, to), to at most `count`. */
+  /** How many records at the head are older than retention.ms or beyond retention.bytes. */
+  private async expired(now: number): Promise<number> {
+    const { starts, size } = this.view;
+    const { ms, bytes } = this.retention ?? { ms: -1, bytes: -1 };
+    const keepable = starts.length - 1;
+    let drop = 0;
+    if (bytes >= 0 && size > bytes) {
+      const target = Math.floor(bytes * TRIM_TO);
+      while (drop < keepable && size - starts[drop]! > target) drop++;
+    }
+    if (ms >= 0) {
+      const cutoff = now - ms;
+      records: for (let from = this.first + drop; from - this.first < keepable; from += READ_BATCH) {
+        for (const record of await this.read(from, Math.min(this.first + keepable, from + READ_BATCH))) {
+          if (record.timestamp >= cutoff) break records;
+          drop++;
+        }
+      }
+    }
+    return drop;
+  }
+
+  /** Rewrites the file without its first `drop` records: copy, fsync, rename, then swap views. */
+  private async dropHead(drop: number): Promise<void> {
+    const old = this.view;
+    const from = old.starts[drop]!;
+    const temp = `${this.path}.retain`;
+    const out = await open(temp, 'w');
+    try {
+      const chunk = Buffer.alloc(1 << 20);
+      for (let position = from; position < old.size; ) {
+        const { bytesRead } = await old.file.read(chunk, 0, Math.min(chunk.length, old.size - position), position);
+        if (bytesRead === 0) throw new Error(`topic log ${this.name} is shorter than its index`);
+        await out.write(chunk, 0, bytesRead);
+        position += bytesRead;
+      }
+      await out.datasync();
+    } finally {
+      await out.close();
+    }
+    await rename(temp, this.path);
+    await fsyncDir(dirname(this.path));
+    const file = await open(this.path, 'r+');
+    this.view = { file, base: old.base + drop, starts: old.starts.slice(drop).map((p) => p - from), size: old.size - from, readers: 0, retired: false };
+    old.retired = true;
+    if (old.readers === 0) await old.file.close();
+    this.log.info({ topic: this.name, removedRecords: drop, removedBytes: from, firstOffset: this.view.base }, 'retention removed records from the head of the topic');
+  }
+
+  /** Records [from, to), within what the file keeps (offsets before `first` are gone). */
   async read(from: number, to: number): Promise<ConsumedRecord[]> {
-    if (from >= to) return [];
-    const start = this.starts[from]!;
-    const end = this.starts[to] ?? this.size;
-    const buffer = Buffer.alloc(end - start);
-    for (let done = 0; done < buffer.length; ) {
-      const { bytesRead } = await this.file.read(buffer, done, buffer.length - done, start + done);
-      if (bytesRead === 0) throw new Error(`topic log ${this.name} is shorter than its index`);
-      done += bytesRead;
+    const view = this.view;
+    const first = Math.max(from, view.base) - view.base;
+    const last = Math.min(to - view.base, view.starts.length);
+    if (first >= last) return [];
+    view.readers++;
+    try {
+      const start = view.starts[first]!;
+      const end = view.starts[last] ?? view.size;
+      const buffer = Buffer.alloc(end - start);
+      for (let done = 0; done < buffer.length; ) {
+        const { bytesRead } = await view.file.read(buffer, done, buffer.length - done, start + done);
+        if (bytesRead === 0) throw new Error(`topic log ${this.name} is shorter than its index`);
+        done += bytesRead;
+      }
+      const out: ConsumedRecord[] = [];
+      for (let i = first; i < last; i++) {
+        const line = buffer.subarray(view.starts[i]! - start, (view.starts[i + 1] ?? end) - start - 1);
+        out.push(toConsumed(this.name, JSON.parse(line.toString('utf8')) as StoredLine));
+      }
+      return out;
+    } finally {
+      if (--view.readers === 0 && view.retired) await view.file.close();
     }
-    const out: ConsumedRecord[] = [];
-    for (let i = from; i < to; i++) {
-      const line = buffer.subarray(this.starts[i]! - start, (this.starts[i + 1] ?? this.size) - start - 1);
-      out.push(toConsumed(this.name, JSON.parse(line.toString('utf8')) as StoredLine));
-    }
-    return out;
   }
 
   async close(): Promise<void> {
     await this.tail;
-    await this.file.close();
+    this.view.retired = true;
+    if (this.view.readers === 0) await this.view.file.close();
   }
 }
 
-/** Finds the line starts; `validSize` excludes a torn or unparsable tail. */
-async function scan(file: FileHandle): Promise<{ starts: number[]; size: number; validSize: number }> {
+/**
+ * Finds the line starts and the first record's offset; `validSize` excludes a torn or
+ * unparsable tail.
+ */
+async function scan(file: FileHandle, path: string): Promise<{ starts: number[]; base: number; size: number; validSize: number }> {
   const starts: number[] = [];
   const chunk = Buffer.alloc(1 << 20);
   let position = 0;
@@ -248,25 +391,36 @@ async function scan(file: FileHandle): Promise<{ starts: number[]; size: number;
     }
     position += bytesRead;
   }
+  const lineAt = async (index: number, end: number): Promise<Buffer> => {
+    const buffer = Buffer.alloc(end - starts[index]! - 1);
+    await file.read(buffer, 0, buffer.length, starts[index]!);
+    return buffer;
+  };
+  // Retention may have removed the head: the first line says where the offsets start.
+  let base = 0;
+  if (starts.length > 0) {
+    const first = offsetOf(await lineAt(0, starts[1] ?? lineStart));
+    if (first !== undefined) base = first;
+    else if (starts.length > 1) throw new Error(`topic log ${path}: the first line is not a record; the file is damaged`);
+  }
   // A tail of garbage (e.g. zero-filled blocks after a power loss) can hold a newline too:
   // drop complete lines at the end until the last one parses with the expected offset.
   let validSize = lineStart;
   while (starts.length > 0) {
     const last = starts[starts.length - 1]!;
-    const buffer = Buffer.alloc(validSize - last - 1);
-    await file.read(buffer, 0, buffer.length, last);
-    if (parsesAs(buffer, starts.length - 1)) break;
+    if (offsetOf(await lineAt(starts.length - 1, validSize)) === base + starts.length - 1) break;
     starts.pop();
     validSize = last;
   }
-  return { starts, size: position, validSize };
+  return { starts, base, size: position, validSize };
 }
 
-function parsesAs(line: Buffer, offset: number): boolean {
+function offsetOf(line: Buffer): number | undefined {
   try {
-    return (JSON.parse(line.toString('utf8')) as StoredLine).offset === offset;
+    const offset = (JSON.parse(line.toString('utf8')) as StoredLine).offset;
+    return Number.isInteger(offset) && offset >= 0 ? offset : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -307,6 +461,8 @@ class Group {
   private closed = false;
   private loop?: Promise<void>;
   private cursor = 0;
+  /** Settles if the delivery loop itself dies (a bug, not a failing handler or disk). */
+  ended: Promise<Error> = new Promise(() => {});
 
   private constructor(
     private readonly file: string,
@@ -317,19 +473,33 @@ class Group {
   }
 
   static async load(id: string, file: string, log: Logger): Promise<Group> {
-    let committed: Record<string, number> = {};
+    let text: string;
     try {
-      committed = JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
+      text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Group(file, {}, log.child({ groupId: id }));
+      throw err;
     }
-    return new Group(file, committed, log.child({ groupId: id }));
+    // Written atomically, so damage here is the disk's: starting the group over would redeliver
+    // or skip records silently, so the group refuses to start and says which file to restore.
+    let committed: unknown;
+    try {
+      committed = JSON.parse(text);
+    } catch {
+      committed = undefined;
+    }
+    const valid = typeof committed === 'object' && committed !== null && !Array.isArray(committed) &&
+      Object.values(committed).every((next) => Number.isInteger(next) && (next as number) >= 0);
+    if (!valid) {
+      throw new Error(`consumer group ${id}: its committed offsets file ${file} is damaged (not a JSON object of offsets); restore it, or remove it to have the group start from the beginning of its topics`);
+    }
+    return new Group(file, committed as Record<string, number>, log.child({ groupId: id }));
   }
 
   join(options: SubscribeOptions, logs: TopicLog[]): Member {
     for (const log of logs) {
       this.logs.set(log.name, log);
-      if (!this.positions.has(log.name)) this.positions.set(log.name, options.fromBeginning === false ? log.count : 0);
+      if (!this.positions.has(log.name)) this.positions.set(log.name, options.fromBeginning === false ? log.end : log.first);
     }
     const member: Member = {
       group: this,
@@ -344,7 +514,16 @@ class Group {
       },
     };
     this.members.push(member);
-    this.loop ??= this.run();
+    if (!this.loop) {
+      let fail!: (reason: Error) => void;
+      this.ended = new Promise<Error>((resolve) => (fail = resolve));
+      this.loop = this.run().catch((err: unknown) => {
+        // The next member to join starts a new loop.
+        this.loop = undefined;
+        this.log.error({ err }, 'embedded delivery loop stopped');
+        fail(err instanceof Error ? err : new Error(String(err)));
+      });
+    }
     this.wake();
     return member;
   }
@@ -374,7 +553,7 @@ class Group {
       }
       const { member, log, from } = work;
       try {
-        for (const record of await log.read(from, Math.min(log.count, from + READ_BATCH))) {
+        for (const record of await log.read(from, Math.min(log.end, from + READ_BATCH))) {
           if (this.owner(log.name) !== member || member.stopping.signal.aborted) break;
           const done = this.deliver(member, record);
           this.inflight = { member, done: done.then(() => {}, () => {}) };
@@ -396,8 +575,12 @@ class Group {
       const topic = topics[(this.cursor + i) % topics.length]!;
       const member = this.owner(topic);
       const log = this.logs.get(topic)!;
-      const from = this.positions.get(topic) ?? 0;
-      if (member && from < log.count) {
+      let from = this.positions.get(topic) ?? 0;
+      if (from < log.first) {
+        this.log.warn({ topic, committed: from, first: log.first }, 'retention removed records this group had not consumed yet; going on from the first kept');
+        this.positions.set(topic, (from = log.first));
+      }
+      if (member && from < log.end) {
         this.cursor = (this.cursor + i + 1) % topics.length;
         return { member, log, from };
       }

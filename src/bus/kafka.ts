@@ -12,6 +12,11 @@ export interface KafkaBusOptions {
   logger: Logger;
   /** Partitions for a TopicSpec whose `partitions` is not a positive number. Default 1. */
   defaultPartitions?: number;
+  /**
+   * Put before every topic name and consumer group, so several deployments (or test runs) share
+   * one cluster without seeing each other's records, e.g. `vellinge.`. Default none.
+   */
+  namespace?: string;
   /** retention.ms for a TopicSpec whose `retentionMs` is not a finite number; else the broker's. */
   defaultRetentionMs?: number;
 }
@@ -51,27 +56,29 @@ export class KafkaBus implements Bus {
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
+    const missing = topics.map((t) => ({ ...t, name: this.topicName(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((t) => {
         const retention = Number.isFinite(t.retentionMs) ? t.retentionMs : this.options.defaultRetentionMs;
-        return {
-          topic: t.name,
-          numPartitions: t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1),
-          configEntries: retention === undefined ? [] : [{ name: 'retention.ms', value: String(retention) }],
-        };
+        const numPartitions = t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1);
+        return { topic: t.name, numPartitions, configEntries: topicConfig(retention, t.retentionBytes, numPartitions) };
       }),
     });
     this.log.info({ topics: missing.map((t) => t.name) }, 'created topics');
+  }
+
+  async removedByRetention(topic: string): Promise<number> {
+    const offsets = await (await this.getAdmin()).fetchTopicOffsets(this.topicName(topic));
+    return offsets.reduce((sum, p) => sum + Number(p.low), 0);
   }
 
   async publish(topic: string, records: BusRecord[]): Promise<void> {
     if (records.length === 0) return;
     const producer = await this.getProducer();
     await producer.send({
-      topic,
+      topic: this.topicName(topic),
       acks: -1,
       messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
     });
@@ -81,14 +88,14 @@ export class KafkaBus implements Bus {
     // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
     // 10 s instead of waiting half a minute.
     const consumer = this.kafka.consumer({
-      groupId: options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+      groupId: `${this.namespace}${options.groupId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 1_000,
     });
     this.consumers.add(consumer);
     const stopping = new AbortController();
     const log = this.log.child({ groupId: options.groupId });
 
     const eachMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
-      const record = toConsumed(topic, partition, message);
+      const record = toConsumed(this.ownName(topic), partition, message);
       const where = { topic, partition, offset: message.offset, key: record.key };
       for (let attempt = 1, delay = BACKOFF_START_MS; ; attempt++, delay = Math.min(delay * 2, BACKOFF_MAX_MS)) {
         // Stopping: leave the record uncommitted; the group's next consumer gets it again.
@@ -105,13 +112,17 @@ export class KafkaBus implements Bus {
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     };
 
+    let end!: (reason: Error) => void;
+    const ended = new Promise<Error>((resolve) => (end = resolve));
     consumer.on(consumer.events.CRASH, (e) => {
       log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      // Without a restart kafkajs has given this consumer up for good.
+      if (!e.payload.restart && !stopping.signal.aborted) end(e.payload.error);
     });
     const joined = waitForJoin(consumer);
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      await consumer.subscribe({ topics: options.topics.map((t) => this.topicName(t)), fromBeginning: options.fromBeginning ?? true });
       await consumer.run({ autoCommit: false, eachMessage });
       // Resolve only once this member has its partitions and has resolved where to start in
       // them, so records published after subscribe() returns are seen even by a group that
@@ -126,6 +137,7 @@ export class KafkaBus implements Bus {
 
     let stopped: Promise<void> | undefined;
     const subscription: Subscription = {
+      ended,
       stop: () => {
         stopped ??= (async () => {
           stopping.abort();
@@ -140,7 +152,8 @@ export class KafkaBus implements Bus {
     return subscription;
   }
 
-  async readAll(topic: string, visit: (record: ConsumedRecord) => Promise<void> | void): Promise<void> {
+  async readAll(name: string, visit: (record: ConsumedRecord) => Promise<void> | void): Promise<void> {
+    const topic = this.topicName(name);
     const admin = await this.getAdmin();
     const ends = new Map<number, bigint>();
     for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -153,7 +166,7 @@ export class KafkaBus implements Bus {
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
     this.consumers.add(consumer);
     let failure: unknown;
-    const done = deferred();
+    const done = Promise.withResolvers<void>();
     const finish = (partition: number): void => {
       consumer.pause([{ topic, partitions: [partition] }]);
       ends.delete(partition);
@@ -175,7 +188,7 @@ export class KafkaBus implements Bus {
           const offset = BigInt(message.offset);
           if (offset < end) {
             try {
-              await visit(toConsumed(topic, partition, message));
+              await visit(toConsumed(name, partition, message));
             } catch (err) {
               failure = err;
               done.resolve();
@@ -202,6 +215,20 @@ export class KafkaBus implements Bus {
     this.producer = undefined;
     this.admin = undefined;
     await Promise.allSettled([producer?.then((p) => p.disconnect()), admin?.then((a) => a.disconnect())]);
+  }
+
+  private get namespace(): string {
+    return this.options.namespace ?? '';
+  }
+
+  /** The topic's name on the cluster. */
+  private topicName(name: string): string {
+    return `${this.namespace}${name}`;
+  }
+
+  /** The topic's name as Brygga knows it. */
+  private ownName(clusterName: string): string {
+    return clusterName.slice(this.namespace.length);
   }
 
   private getAdmin(): Promise<Admin> {
@@ -262,7 +289,7 @@ async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, si
 
 
 function waitForJoin(consumer: Consumer): { promise: Promise<void>; cancel: () => void } {
-  const { promise, resolve, reject } = deferred();
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
   const timer = setTimeout(() => reject(new Error(`consumer did not join its group within ${JOIN_TIMEOUT_MS} ms`)), JOIN_TIMEOUT_MS);
   let joined = false;
   const off = [
@@ -287,13 +314,25 @@ function waitForJoin(consumer: Consumer): { promise: Promise<void>; cancel: () =
   return { promise, cancel };
 }
 
-// Promise.withResolvers needs Node 22.
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
+const SEGMENT_MIN_BYTES = 16 * 1024 * 1024;
+const SEGMENT_MAX_BYTES = 1024 * 1024 * 1024;
+const SEGMENT_MAX_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Topic settings for a retention. Kafka deletes whole closed segments only, so a bounded topic
+ * gets segments of an eighth of what a partition keeps (at least 16 MiB, room for the largest
+ * record): the topic then holds at most about an eighth more than asked.
+ */
+function topicConfig(retentionMs: number | undefined, retentionBytes: number | undefined, partitions: number): { name: string; value: string }[] {
+  const entries: { name: string; value: string }[] = [];
+  if (retentionMs !== undefined) {
+    entries.push({ name: 'retention.ms', value: String(retentionMs) });
+    if (retentionMs > 0) entries.push({ name: 'segment.ms', value: String(Math.min(SEGMENT_MAX_MS, Math.max(60_000, Math.floor(retentionMs / 8)))) });
+  }
+  if (retentionBytes !== undefined && retentionBytes >= 0) {
+    const perPartition = Math.ceil(retentionBytes / partitions);
+    entries.push({ name: 'retention.bytes', value: String(perPartition) });
+    entries.push({ name: 'segment.bytes', value: String(Math.min(SEGMENT_MAX_BYTES, Math.max(SEGMENT_MIN_BYTES, Math.floor(perPartition / 8)))) });
+  }
+  return entries;
 }

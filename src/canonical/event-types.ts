@@ -34,6 +34,7 @@ export const EVENT_TYPES = {
   deadlineCancelled: 'se.brygga.deadline.cancelled.v1',
   deliveryRequested: 'se.brygga.delivery.requested.v1',
   deliverySucceeded: 'se.brygga.delivery.succeeded.v1',
+  deliveryRetryScheduled: 'se.brygga.delivery.retry-scheduled.v1',
   deliveryFailed: 'se.brygga.delivery.failed.v1',
   deadLetter: 'se.brygga.deadletter.recorded.v1',
 } as const;
@@ -63,6 +64,7 @@ export const TOPIC_OF: Record<EventType, TopicName> = {
   [EVENT_TYPES.deadlineCancelled]: TOPICS.deadlineEvents,
   [EVENT_TYPES.deliveryRequested]: TOPICS.deliveryRequests,
   [EVENT_TYPES.deliverySucceeded]: TOPICS.deliveryOutcomes,
+  [EVENT_TYPES.deliveryRetryScheduled]: TOPICS.deliveryOutcomes,
   [EVENT_TYPES.deliveryFailed]: TOPICS.deliveryOutcomes,
   [EVENT_TYPES.deadLetter]: TOPICS.deadLetters,
 };

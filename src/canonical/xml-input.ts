@@ -157,7 +157,9 @@ export function parseXmlDocument(body: Buffer, options: XmlInputOptions): XmlEle
   try {
     nodes = parserFor(options.rawElements ?? []).parse(text) as OrderedNode[];
   } catch (error) {
-    throw new BryggaError('BRY_MALFORMED_XML', 'the body is not well-formed XML', [], { cause: error });
+    // The parser stops at 100 levels of elements (a message is a few deep): say so, not "malformed".
+    const tooDeep = /nested/i.test((error as Error).message);
+    throw new BryggaError('BRY_MALFORMED_XML', tooDeep ? 'elements are nested more than 100 levels deep' : 'the body is not well-formed XML', [], { cause: error });
   }
   const raw = new Set(options.rawElements);
   const roots = nodes.map((node) => toElement(node, raw)).filter((e): e is XmlElement => e !== undefined);

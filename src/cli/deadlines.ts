@@ -1,11 +1,8 @@
 // `brygga deadlines rebuild`: recompute deadline state from the event log and compare it with
 // the store (Redis in production), restoring what the store lost.
 import { Command } from 'commander';
-import { loadConfig } from '../config/load.ts';
-import { settingsFromEnv } from '../config/settings.ts';
 import { rebuildDeadlines, type RebuildReport } from '../deadlines/rebuild.ts';
-import { createLogger } from '../logger.ts';
-import { deadlineSetup, openAdapters } from '../main.ts';
+import { withStore } from './with-store.ts';
 
 const SHOWN = 20;
 
@@ -28,20 +25,12 @@ export function deadlinesCommand(): Command {
     .description('recompute every deadline from the Kafka topics (or the embedded log), report differences with the store and restore what it lacks')
     .option('--dry-run', 'compare only; write nothing')
     .action(async (options: { dryRun?: boolean }) => {
-      const settings = settingsFromEnv(process.env);
-      const logger = createLogger({ level: 'warn' });
-      const config = loadConfig(settings.configFile, settings.env);
-      const { rules, calendar } = deadlineSetup(config);
-      const { bus, store } = openAdapters(settings, logger);
       const dryRun = options.dryRun === true;
-      try {
-        const report = await rebuildDeadlines({ bus, store, rules, calendar, dryRun, progress: (line) => process.stderr.write(`rebuild: ${line}\n`) });
-        printReport(report, dryRun, (line) => process.stdout.write(`${line}\n`));
-        process.exitCode = report.different.length + report.unexplained.length > 0 ? 1 : 0;
-      } finally {
-        await bus.close();
-        await store.close();
-      }
+      await withStore(async ({ rules, calendar, bus, store, progress, out }) => {
+        const report = await rebuildDeadlines({ bus, store, rules, calendar, dryRun, progress });
+        printReport(report, dryRun, out);
+        return report.different.length + report.unexplained.length > 0 ? 1 : 0;
+      });
     });
   return deadlines;
 }

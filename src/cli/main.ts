@@ -1,8 +1,9 @@
-// The `brygga` command line: start, calendar, deadlines, reports.
+// The `brygga` command line: start, calendar, deadlines, rebuild, reports.
 import { Command } from 'commander';
 import { BryggaError } from '../errors.ts';
 import { calendarCommand } from './calendar.ts';
 import { deadlinesCommand } from './deadlines.ts';
+import { rebuildCommand } from './rebuild.ts';
 import { reportsCommand } from './reports.ts';
 import { startCommand } from './start.ts';
 
@@ -12,6 +13,7 @@ const program = new Command('brygga')
 program.addCommand(startCommand());
 program.addCommand(calendarCommand());
 program.addCommand(deadlinesCommand());
+program.addCommand(rebuildCommand());
 program.addCommand(reportsCommand());
 
 try {

@@ -1,13 +1,13 @@
 // `brygga reports …`: the reports from the event log, as JSON, CSV (for Excel) or text, to
 // stdout or a file. With the embedded bus, stop Brygga first or use the HTTP API instead.
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { settingsFromEnv } from '../config/settings.ts';
 import { createLogger } from '../logger.ts';
 import { openBus } from '../main.ts';
 import { stockholmDate } from '../reports/order-states.ts';
-import { ReportService, type RenderedReport } from '../reports/service.ts';
+import { REPORT_PARAMETERS, ReportService, type RenderedReport } from '../reports/service.ts';
 
 interface OutputOptions {
   format: 'json' | 'csv' | 'text';
@@ -31,6 +31,12 @@ async function produce(make: (reports: ReportService) => Promise<RenderedReport>
   }
 }
 
+/** Checks an option before anything is opened, with the same rule as the HTTP API. */
+const parameter = (name: keyof typeof REPORT_PARAMETERS) => (value: string): string => {
+  if (!REPORT_PARAMETERS[name].valid(value)) throw new InvalidArgumentError(`expected ${REPORT_PARAMETERS[name].expected}.`);
+  return value;
+};
+
 const withOutput = (command: Command): Command =>
   command
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'text']).default('json'))
@@ -40,17 +46,17 @@ export function reportsCommand(): Command {
   const reports = new Command('reports').description('reports from the event log (R-EXEC-3M, R-ORDER-ONE-ACTIVE, R-MONTHLY-LIST)');
   withOutput(reports.command('section-leader'))
     .description("the section leader's monthly review: decisions not executed within three months per unit, and duplicate active decisions")
-    .option('--as-of <date>', 'YYYY-MM-DD (default: today, Stockholm)')
+    .option('--as-of <date>', 'YYYY-MM-DD (default: today, Stockholm)', parameter('asOf'))
     .action((options: OutputOptions & { asOf?: string }) =>
       produce((r) => r.sectionLeader(options.asOf ?? stockholmDate(new Date().toISOString())), options),
     );
   withOutput(reports.command('evb'))
     .description('the quarterly report of decisions not executed within three months (no personnummer: birth date and a made-up suffix)')
-    .requiredOption('--quarter <quarter>', 'YYYYQn, e.g. 2026Q4')
+    .requiredOption('--quarter <quarter>', 'YYYYQn, e.g. 2026Q4', parameter('quarter'))
     .action((options: OutputOptions & { quarter: string }) => produce((r) => r.evb(options.quarter), options));
   withOutput(reports.command('participant-lists'))
     .description("the coordinator's compilation of the day centres' month-end participant lists")
-    .requiredOption('--month <month>', 'YYYY-MM')
+    .requiredOption('--month <month>', 'YYYY-MM', parameter('month'))
     .action((options: OutputOptions & { month: string }) => produce((r) => r.participantLists(options.month), options));
   return reports;
 }

@@ -12,7 +12,8 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
 const validateConfig = ajv.compile(ConfigSchema);
 
-const VARIABLE = /\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g;
+// A default may hold one level of braces itself, e.g. ${FAX_GATEWAY:-{number}@fax.example.se}.
+const VARIABLE = /\$\{([A-Z0-9_]+)(?::-((?:[^{}]|\{[^{}]*\})*))?\}/g;
 
 function substitute(value: unknown, path: string, env: NodeJS.ProcessEnv, missing: string[]): unknown {
   if (typeof value === 'string') {

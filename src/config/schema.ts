@@ -1,5 +1,6 @@
 // The shape of Brygga's configuration file; the loader validates against it at start.
 import { Type, type Static } from '@sinclair/typebox';
+import { CONNECTORS } from '../../connectors/index.ts';
 
 const Inbox = Type.Object(
   {
@@ -35,14 +36,6 @@ const Provider = Type.Object(
 );
 export type ProviderConfig = Static<typeof Provider>;
 
-const LifecareSystem = Type.Object(
-  {
-    endpoint: Type.String({ format: 'uri', pattern: '^https?://' }),
-    timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
-  },
-  { additionalProperties: false },
-);
-
 export const ConfigSchema = Type.Object(
   {
     municipality: Type.String({ minLength: 1 }),
@@ -53,6 +46,14 @@ export const ConfigSchema = Type.Object(
       {
         partitions: Type.Integer({ minimum: 1, default: 6 }),
         retentionMs: Type.Integer({ minimum: -1, default: -1 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** What the dead-letter topic keeps: refused bodies must not fill the disk. */
+    deadLetters: Type.Object(
+      {
+        retentionMs: Type.Integer({ minimum: 1, default: 30 * 24 * 3600 * 1000 }),
+        retentionBytes: Type.Integer({ minimum: 1, default: 1024 * 1024 * 1024 }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -73,14 +74,18 @@ export const ConfigSchema = Type.Object(
     ),
     delivery: Type.Object(
       {
-        maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
+        maxAttempts: Type.Integer({ minimum: 1, default: 300 }),
         initialBackoffMs: Type.Integer({ minimum: 1, default: 500 }),
-        maxBackoffMs: Type.Integer({ minimum: 1, default: 60_000 }),
+        maxBackoffMs: Type.Integer({ minimum: 1, default: 300_000 }),
+        concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Attempts under way at once, per receiving system' }),
+        leaseMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'How long an instance holds a delivery it attempts; more than any system timeout' }),
+        pollIntervalMs: Type.Integer({ minimum: 10, default: 500 }),
       },
       { additionalProperties: false, default: {} },
     ),
+    /** One block per connector (connectors/index.ts); a system is on when its block is there. */
     systems: Type.Object(
-      { lifecare: Type.Optional(LifecareSystem) },
+      Object.fromEntries(CONNECTORS.map((c) => [c.system, Type.Optional(c.configSchema)])),
       { additionalProperties: false },
     ),
     providers: Type.Array(Provider, { minItems: 1 }),

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL'] as const;
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL'] as const;
 
 export interface Settings {
   port: number;
@@ -11,6 +11,8 @@ export interface Settings {
   dataDir: string;
   configFile: string;
   kafkaBrokers?: string[];
+  /** Put before every topic and consumer group, so several deployments share one Kafka cluster. */
+  kafkaNamespace?: string;
   redisUrl?: string;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   redisPrefix: string;
@@ -30,9 +32,16 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     dataDir: env.BRYGGA_DATA_DIR ?? '.data',
     configFile: env.BRYGGA_CONFIG ?? DEFAULT_CONFIG_FILE,
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
+    kafkaNamespace: kafkaNamespace(env.BRYGGA_KAFKA_NAMESPACE),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
     logLevel: env.LOG_LEVEL ?? 'info',
     env,
   };
+}
+
+function kafkaNamespace(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new Error(`BRYGGA_KAFKA_NAMESPACE may hold letters, digits, '.', '_' and '-' only, got '${value}'`);
+  return value;
 }

@@ -13,6 +13,7 @@ interface OrderEventData {
   orderId?: string;
   origin?: { system: string; reference: string };
   caseOfficer?: { id: string };
+  provider?: { connected?: boolean };
   reason?: string;
 }
 
@@ -25,6 +26,8 @@ function contextOf(data: OrderEventData): Record<string, string> {
     context.reference = data.origin.reference;
   }
   if (data.caseOfficer) context.caseOfficerId = data.caseOfficer.id;
+  // R-ORDER-FAX-FALLBACK: a missed kvittens of a provider outside the systems also reaches the fee administrator.
+  if (data.provider?.connected !== undefined) context.providerConnected = String(data.provider.connected);
   return context;
 }
 

@@ -32,10 +32,16 @@ interface DeadlineEventData {
   dueAt: string;
 }
 
-/** Reads both topics and merges them by append time, so replay sees what the service saw. */
-async function readLog(bus: Bus): Promise<ConsumedRecord[]> {
+/** The topics deadlines are derived from. */
+export const DEADLINE_TOPICS: string[] = [TOPICS.orderEvents, TOPICS.deadlineEvents];
+
+/**
+ * Reads the topics and merges them by append time, so replay sees what the stages saw. Ties
+ * keep the order of `topics`, which callers list cause before effect.
+ */
+export async function readLog(bus: Bus, topics: readonly string[]): Promise<ConsumedRecord[]> {
   const records: ConsumedRecord[] = [];
-  for (const topic of [TOPICS.orderEvents, TOPICS.deadlineEvents]) await bus.readAll(topic, (r) => void records.push(r));
+  for (const topic of topics) await bus.readAll(topic, (r) => void records.push(r));
   return records.sort((a, b) => a.timestamp - b.timestamp);
 }
 
@@ -89,11 +95,13 @@ export async function rebuildDeadlines(options: {
   calendar: SwedishCalendar;
   dryRun: boolean;
   progress?: (line: string) => void;
+  /** The log already read (by `brygga rebuild`); other topics' records are skipped. */
+  records?: ConsumedRecord[];
 }): Promise<RebuildReport> {
   const { bus, store, rules, calendar, dryRun } = options;
   const progress = options.progress ?? (() => undefined);
-  progress('reading the order and deadline topics');
-  const records = await readLog(bus);
+  if (!options.records) progress('reading the order and deadline topics');
+  const records = options.records?.filter((r) => DEADLINE_TOPICS.includes(r.topic)) ?? (await readLog(bus, DEADLINE_TOPICS));
   const expected = replayDeadlines(records, rules, calendar);
   progress(`replayed ${records.length} records into ${expected.size} deadlines; comparing with the store`);
 

@@ -9,6 +9,7 @@ import { EVENT_TYPES, TOPICS } from '../canonical/event-types.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
 import type { SwedishCalendar } from '../calendar/calendar.ts';
 import type { Clock } from '../clock.ts';
+import type { HealthBoard } from '../health.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ClaimedTimer, Deadline, Store } from '../store/store.ts';
 import { planDeadlineChanges } from './plan.ts';
@@ -22,6 +23,7 @@ export interface DeadlineServiceDeps {
   rules: DeadlineRule[];
   calendar: SwedishCalendar;
   metrics: Metrics;
+  health: HealthBoard;
   logger: Logger;
   sweepIntervalMs: number;
   leaseMs: number;
@@ -30,6 +32,7 @@ export interface DeadlineServiceDeps {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const SWEEP = 'deadlines:sweep';
 
 export function deadlineEventData(d: Deadline) {
   return {
@@ -110,17 +113,25 @@ export class DeadlineService {
       for (;;) {
         const claimed = await store.claimDue(clock.now(), batchSize, leaseMs);
         if (claimed.length > 0) fired += await this.fire(claimed);
-        if (claimed.length < batchSize) return fired;
+        if (claimed.length < batchSize) {
+          this.deps.health.ok(SWEEP);
+          return fired;
+        }
       }
     } catch (error) {
+      this.deps.health.failing(SWEEP, `deadline sweep failed: ${(error as Error).message}`);
       logger.error({ err: { message: (error as Error).message } }, 'deadline sweep failed; next round retries');
       return fired;
     }
   }
 
   /** Publishes one batch of warnings and breaches, then completes their timers. */
-  private async fire(claimed: ClaimedTimer[]): Promise<number> {
+  private async fire(all: ClaimedTimer[]): Promise<number> {
     const { store, publisher, clock, metrics, logger } = this.deps;
+    // A warning whose deadline has already passed (it opened overdue) would arrive next to the
+    // breach: it is not sent. Its timer is left to the breach, whose completion removes it.
+    const now = clock.now();
+    const claimed = all.filter(({ deadline, phase }) => phase === 'due' || deadline.dueAt > now);
     const events = claimed.map(({ deadline, phase }) =>
       phase === 'due'
         ? this.deadlineEvent(EVENT_TYPES.deadlineBreached, { ...deadline, status: 'breached', closedAt: deadline.dueAt })

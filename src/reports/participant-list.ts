@@ -52,13 +52,13 @@ function normName(name: string): string {
 
 /**
  * Which configured unit a list is from: the list's unit id, else its unit name, else the sending
- * unit's id (sender role ENHET), else the event subject (the unit, for provider reports).
+ * unit's id (sender role unit), else the event subject (the unit, for provider reports).
  */
 function unitOf(event: CloudEvent, data: ParticipantListData, units: readonly ReportingUnit[]): ReportingUnit | undefined {
   const byId = (id: string | undefined) => (id === undefined ? undefined : units.find((u) => u.id === id));
   return byId(data.unit.id)
     ?? units.find((u) => normName(u.name) === normName(data.unit.name))
-    ?? (data.origin.sender.role === 'ENHET' ? byId(data.origin.sender.id) : undefined)
+    ?? (data.origin.sender.role === 'unit' ? byId(data.origin.sender.id) : undefined)
     ?? byId(event.subject);
 }
 

@@ -4,6 +4,7 @@ import type { Bus, ConsumedRecord } from '../bus/bus.ts';
 import { fromBusRecord, type CloudEvent } from '../canonical/envelope.ts';
 import { TOPICS } from '../canonical/event-types.ts';
 import type { BryggaConfig } from '../config/schema.ts';
+import { isValidIsoDate } from '../calendar/holidays.ts';
 import { BryggaError } from '../errors.ts';
 import { evbCsv, evbReport, quarterBounds } from './evb.ts';
 import { foldOrderStates } from './order-states.ts';
@@ -19,11 +20,17 @@ export interface RenderedReport {
   name: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** The reports' parameters and what each must be: checked by the HTTP API and the CLI alike. */
+export const REPORT_PARAMETERS = {
+  asOf: { valid: (v: string) => isValidIsoDate(v), expected: 'a real date YYYY-MM-DD, e.g. 2026-11-30' },
+  quarter: { valid: (v: string) => /^\d{4}Q[1-4]$/.test(v), expected: 'YYYYQn with n from 1 to 4, e.g. 2026Q4' },
+  month: { valid: (v: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), expected: 'YYYY-MM, e.g. 2026-11' },
+} as const;
 
-function check(valid: boolean, field: string, expected: string): void {
-  if (!valid) throw new BryggaError('BRY_BAD_REQUEST', `${field}: expected ${expected}`);
+/** BRY_BAD_REQUEST naming the parameter and what it expects (never echoing the value). */
+export function checkReportParameter(name: keyof typeof REPORT_PARAMETERS, value: string): void {
+  const parameter = REPORT_PARAMETERS[name];
+  if (!parameter.valid(value)) throw new BryggaError('BRY_BAD_REQUEST', `${name}: expected ${parameter.expected}`);
 }
 
 export class ReportService {
@@ -41,21 +48,21 @@ export class ReportService {
 
   /** R-EXEC-3M, R-ORDER-ONE-ACTIVE: the section leader's monthly review, as of a date. */
   async sectionLeader(asOf: string): Promise<RenderedReport> {
-    check(DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)), 'asOf', 'a date YYYY-MM-DD');
+    checkReportParameter('asOf', asOf);
     const report = sectionLeaderReport(foldOrderStates(await this.events()), asOf);
     return { json: report, csv: sectionLeaderCsv(report), name: `sektionsledare-${asOf}` };
   }
 
   /** The quarterly report of decisions not executed within three months (EVB, to IVO). */
   async evb(quarter: string): Promise<RenderedReport> {
-    check(/^\d{4}Q[1-4]$/.test(quarter), 'quarter', 'YYYYQn, e.g. 2026Q4');
+    checkReportParameter('quarter', quarter);
     const rows = evbReport(foldOrderStates(await this.events()), quarter);
     return { json: { quarter, ...quarterBounds(quarter), rows }, csv: evbCsv(rows), name: `evb-${quarter}` };
   }
 
   /** R-MONTHLY-LIST: the coordinator's compilation of the day centres' month-end lists. */
   async participantLists(month: string): Promise<RenderedReport> {
-    check(MONTH.test(month), 'month', 'YYYY-MM');
+    checkReportParameter('month', month);
     const units = this.config.providers.flatMap((p) => p.units.map((u) => ({ id: u.id, name: u.name })));
     const report = compileParticipantLists(await this.events(), month, units);
     return { json: report, csv: participantListCsv(report), text: participantListText(report), name: `deltagarlistor-${month}` };

@@ -1,20 +1,27 @@
-// Delivers each requested delivery to its receiving system, at least once, with retry and
-// backoff. The delivery id is the idempotency key: a delivery already acknowledged by the
-// receiver is never sent again, and a resend after a crash carries the same id, which the
-// receiver (Lifecare: MeddelandeId) treats as the same message.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Delivers each requested delivery to its receiving system, at least once. The consumer of
+// deliveries.requests only puts the request in its system's durable queue (the store), so the
+// partition moves on at once; each system's lane makes the attempts, and a failed attempt worth
+// retrying is scheduled again with backoff in the same queue, surviving restarts and crashes.
+// The delivery id is the idempotency key: a delivery the receiver acknowledged is never sent
+// again, and a resend after a crash carries the same id (Lifecare: MeddelandeId).
 import type { Logger } from 'pino';
 import type { Bus, ConsumedRecord, Subscription } from '../bus/bus.ts';
 import { fromBusRecord, stableId } from '../canonical/envelope.ts';
 import { EVENT_TYPES, TOPICS } from '../canonical/event-types.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
+import type { DeliveryRequestedData } from '../canonical/schemas/index.ts';
+import type { Clock } from '../clock.ts';
 import { BryggaError } from '../errors.ts';
+import type { HealthBoard } from '../health.ts';
 import type { Metrics } from '../metrics.ts';
-import type { KeyValueStore } from '../store/store.ts';
-import type { DeliveryChannel, DeliveryRequest } from './channel.ts';
+import type { KeyValueStore, ScheduledTask, TaskStore } from '../store/store.ts';
+import type { DeliveryChannel } from './channel.ts';
 import type { DeadLetters } from './dead-letters.ts';
+import { DeliveryLane, type LanePolicy } from './delivery-lane.ts';
+import { backoffMs, queuedDeliveryOf, queuedTask, type QueuedDelivery } from './delivery-queue.ts';
 
-export interface RetryPolicy {
+export interface DeliveryPolicy extends LanePolicy {
+  /** Attempts before a delivery gives up and is dead-lettered. */
   maxAttempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
@@ -26,113 +33,146 @@ export const deliveredKey = (deliveryId: string): string => `delivered:${deliver
 /** The request of a delivery that gave up, kept so an operator can replay it. */
 export const failedKey = (deliveryId: string): string => `delivery-failed:${deliveryId}`;
 
+export interface DeliveryWorkerDeps {
+  bus: Bus;
+  store: KeyValueStore & TaskStore;
+  publisher: EventPublisher;
+  deadLetters: DeadLetters;
+  channels: Map<string, DeliveryChannel>;
+  policy: DeliveryPolicy;
+  clock: Clock;
+  health: HealthBoard;
+  metrics: Metrics;
+  logger: Logger;
+}
+
 export class DeliveryWorker {
   private subscription?: Subscription;
-  private readonly stopping = new AbortController();
+  private readonly lanes = new Map<string, DeliveryLane>();
 
-  constructor(
-    private readonly deps: {
-      bus: Bus;
-      kv: KeyValueStore;
-      publisher: EventPublisher;
-      deadLetters: DeadLetters;
-      channels: Map<string, DeliveryChannel>;
-      retry: RetryPolicy;
-      metrics: Metrics;
-      logger: Logger;
-    },
-  ) {}
+  constructor(private readonly deps: DeliveryWorkerDeps) {}
 
   async start(): Promise<void> {
+    const { store, clock, policy, health, logger } = this.deps;
+    for (const channel of this.deps.channels.values()) {
+      const lane = new DeliveryLane({
+        system: channel.system, store, clock, policy, health, logger,
+        attempt: (task) => this.attempt(channel, task),
+      });
+      this.lanes.set(channel.system, lane);
+      lane.start();
+    }
     this.subscription = await this.deps.bus.subscribe({
       groupId: 'brygga-delivery',
       topics: [TOPICS.deliveryRequests],
       fromBeginning: true,
-      handler: (record) => this.handle(record),
+      handler: (record) => this.enqueue(record),
     });
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
     await this.subscription?.stop();
+    await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
   }
 
-  private async handle(record: ConsumedRecord): Promise<void> {
-    const requestEvent = fromBusRecord<Omit<DeliveryRequest, 'requestedAt'> & { orderId?: string }>(record);
-    const request: DeliveryRequest = { ...requestEvent.data, requestedAt: requestEvent.time };
-    const { kv, logger } = this.deps;
-    const log = logger.child({ deliveryId: request.deliveryId, inboxId: request.inbox.inboxId, orderId: requestEvent.data.orderId });
-    if (await kv.get(deliveredKey(request.deliveryId))) {
-      log.info('already delivered; skipped');
+  /** The consumer's whole job: the request is durably queued (once) before its record commits. */
+  private async enqueue(record: ConsumedRecord): Promise<void> {
+    const event = fromBusRecord<DeliveryRequestedData>(record);
+    const delivery: QueuedDelivery = { request: event.data, requestEventId: event.id, requestedAt: event.time, attempts: 0 };
+    const { deliveryId, inbox } = delivery.request;
+    if (await this.deps.store.get(deliveredKey(deliveryId))) {
+      this.deps.logger.info({ deliveryId }, 'already delivered; skipped');
       return;
     }
-    const outcome = await this.attempt(request, log);
-    if (this.stopping.signal.aborted && !outcome.done) throw new Error('stopped before delivery finished');
-    const orderId = requestEvent.data.orderId;
-    if (outcome.done) {
-      await kv.set(deliveredKey(request.deliveryId), outcome.receipt ?? 'ok', KEEP_MS);
-      await kv.delete(failedKey(request.deliveryId));
-      await this.deps.publisher.publish([
-        this.deps.publisher.create({
-          id: stableId(request.deliveryId, 'succeeded'),
-          type: EVENT_TYPES.deliverySucceeded,
-          source: '/brygga/delivery',
-          subject: orderId ?? requestEvent.subject,
-          causationid: requestEvent.id,
-          data: { deliveryId: request.deliveryId, orderId, inboxId: request.inbox.inboxId, attempts: outcome.attempts, ...(outcome.receipt ? { receipt: outcome.receipt } : {}) },
-        }),
-      ]);
+    const lane = this.lanes.get(inbox.system);
+    if (!lane) {
+      await this.giveUp(delivery, 0, new BryggaError('BRY_DELIVERY_REJECTED', `no connector delivers to system '${inbox.system}'`));
       return;
     }
-    const error = outcome.error;
-    await kv.set(failedKey(request.deliveryId), JSON.stringify(requestEvent.data), KEEP_MS);
-    await this.deps.publisher.publish([
-      this.deps.publisher.create({
-        id: stableId(request.deliveryId, 'failed', requestEvent.id),
-        type: EVENT_TYPES.deliveryFailed,
-        source: '/brygga/delivery',
-        subject: orderId ?? requestEvent.subject,
-        causationid: requestEvent.id,
-        data: { deliveryId: request.deliveryId, orderId, inboxId: request.inbox.inboxId, attempts: outcome.attempts, errorCode: error.code, detail: error.message, retryable: error.retryable },
-      }),
-    ]);
+    if (await this.deps.store.scheduleTask(queuedTask(delivery, this.deps.clock.now()), 'if-absent')) lane.wake();
+  }
+
+  /** One attempt of a claimed delivery, and what follows from its outcome. */
+  private async attempt(channel: DeliveryChannel, task: ScheduledTask): Promise<void> {
+    const { store, clock, policy, metrics } = this.deps;
+    const delivery = queuedDeliveryOf(task);
+    const { request } = delivery;
+    const log = this.deps.logger.child({ deliveryId: request.deliveryId, inboxId: request.inbox.inboxId, orderId: request.orderId });
+    if (await store.get(deliveredKey(request.deliveryId))) {
+      await store.removeTask(task.queue, task.id);
+      return;
+    }
+    const attempts = delivery.attempts + 1;
+    let receipt: string | undefined;
+    try {
+      ({ receipt } = await channel.deliver({ deliveryId: request.deliveryId, requestedAt: delivery.requestedAt, inbox: request.inbox, event: request.event }));
+    } catch (cause) {
+      const error = cause instanceof BryggaError ? cause : new BryggaError('BRY_DELIVERY_FAILED', (cause as Error).message, [], { cause });
+      const retry = error.retryable && attempts < policy.maxAttempts;
+      metrics.deliveries.inc({ system: channel.system, outcome: retry ? 'retry' : error.retryable ? 'failed' : 'rejected' });
+      if (retry) {
+        const nextAttemptAt = clock.now() + backoffMs(attempts, policy);
+        await this.retryScheduled(delivery, attempts, error, nextAttemptAt);
+        await store.scheduleTask(queuedTask({ ...delivery, attempts }, nextAttemptAt), 'replace');
+        log.warn({ attempts, code: error.code, detail: error.message, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, 'delivery attempt failed; retry scheduled');
+      } else {
+        await this.giveUp(delivery, attempts, error);
+        await store.removeTask(task.queue, task.id);
+      }
+      return;
+    }
+    metrics.deliveries.inc({ system: channel.system, outcome: 'delivered' });
+    await this.succeeded(delivery, attempts, receipt);
+    await store.removeTask(task.queue, task.id);
+    log.info({ attempts }, 'delivered');
+  }
+
+  private async succeeded(delivery: QueuedDelivery, attempts: number, receipt: string | undefined): Promise<void> {
+    const { request } = delivery;
+    await this.deps.store.set(deliveredKey(request.deliveryId), receipt ?? 'ok', KEEP_MS);
+    await this.deps.store.delete(failedKey(request.deliveryId));
+    await this.publishOutcome(delivery, stableId(request.deliveryId, 'succeeded'), EVENT_TYPES.deliverySucceeded, {
+      attempts, ...(receipt ? { receipt } : {}),
+    });
+  }
+
+  private async retryScheduled(delivery: QueuedDelivery, attempts: number, error: BryggaError, nextAttemptAt: number): Promise<void> {
+    const { request, requestEventId } = delivery;
+    await this.publishOutcome(delivery, stableId(request.deliveryId, 'retry', requestEventId, String(attempts)), EVENT_TYPES.deliveryRetryScheduled, {
+      attempts, errorCode: error.code, detail: error.message, nextAttemptAt: new Date(nextAttemptAt).toISOString(),
+    });
+  }
+
+  /** A delivery that will not get through by itself: failed event, dead letter, kept for replay. */
+  private async giveUp(delivery: QueuedDelivery, attempts: number, error: BryggaError): Promise<void> {
+    const { request, requestEventId } = delivery;
+    await this.deps.store.set(failedKey(request.deliveryId), JSON.stringify(request), KEEP_MS);
+    await this.publishOutcome(delivery, stableId(request.deliveryId, 'failed', requestEventId), EVENT_TYPES.deliveryFailed, {
+      attempts: Math.max(attempts, 1), errorCode: error.code, detail: error.message, retryable: error.retryable,
+    });
     await this.deps.deadLetters.record({
       stage: 'delivery',
-      original: record.value,
+      original: Buffer.from(JSON.stringify(request)),
       contentType: 'application/json',
       problems: [{ code: error.code, field: 'inbox', rule: 'DELIVERY', detail: error.message }],
-      orderId,
-      causationId: requestEvent.id,
+      orderId: request.orderId,
+      causationId: requestEventId,
     });
-    log.error({ code: error.code, attempts: outcome.attempts }, 'delivery failed; dead-lettered');
+    this.deps.logger.error({ deliveryId: request.deliveryId, inboxId: request.inbox.inboxId, code: error.code, attempts }, 'delivery failed; dead-lettered');
   }
 
-  private async attempt(
-    request: DeliveryRequest,
-    log: Logger,
-  ): Promise<{ done: true; attempts: number; receipt?: string } | { done: false; attempts: number; error: BryggaError }> {
-    const { channels, retry, metrics } = this.deps;
-    const channel = channels.get(request.inbox.system);
-    if (!channel) {
-      return { done: false, attempts: 0, error: new BryggaError('BRY_DELIVERY_REJECTED', `no connector delivers to system '${request.inbox.system}'`) };
-    }
-    let backoff = retry.initialBackoffMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { receipt } = await channel.deliver(request);
-        metrics.deliveries.inc({ system: channel.system, outcome: 'delivered' });
-        log.info({ attempt }, 'delivered');
-        return { done: true, attempts: attempt, ...(receipt ? { receipt } : {}) };
-      } catch (cause) {
-        const error = cause instanceof BryggaError ? cause : new BryggaError('BRY_DELIVERY_FAILED', (cause as Error).message, [], { cause });
-        metrics.deliveries.inc({ system: channel.system, outcome: error.retryable ? 'retry' : 'rejected' });
-        log.warn({ attempt, code: error.code, detail: error.message }, 'delivery attempt failed');
-        if (!error.retryable || attempt >= retry.maxAttempts || this.stopping.signal.aborted) {
-          return { done: false, attempts: attempt, error };
-        }
-        await sleep(backoff, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-        backoff = Math.min(backoff * 2, retry.maxBackoffMs);
-      }
-    }
+  private async publishOutcome(delivery: QueuedDelivery, id: string, type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES], outcome: Record<string, unknown>): Promise<void> {
+    const { request, requestEventId } = delivery;
+    const { publisher } = this.deps;
+    await publisher.publish([
+      publisher.create({
+        id,
+        type,
+        source: '/brygga/delivery',
+        subject: request.orderId ?? request.event.subject,
+        causationid: requestEventId,
+        data: { deliveryId: request.deliveryId, ...(request.orderId ? { orderId: request.orderId } : {}), inboxId: request.inbox.inboxId, ...outcome },
+      }),
+    ]);
   }
 }

@@ -1,5 +1,6 @@
 // Resolves the inboxes of the configuration into delivery targets.
 import type { BryggaConfig, InboxConfig, ProviderConfig, UnitConfig } from '../config/schema.ts';
+import type { PartyRole } from '../canonical/schemas/common.ts';
 
 export type InboxKind =
   | 'central'
@@ -17,6 +18,10 @@ export interface InboxTarget {
   inboxId: string;
   kind: InboxKind;
   system: string;
+  /**
+   * The system's own recipient type, as configured (e.g. Lifecare INKORG), or a canonical party
+   * role (`caseOfficer`) that the system's connector maps to its own word.
+   */
   addressType: string;
   addressId?: string;
   addressName?: string;
@@ -34,6 +39,11 @@ export class InboxDirectory {
   provider(providerId?: string): ProviderConfig {
     const providers = this.config.providers;
     return providers.find((p) => p.id === providerId) ?? providers[0]!;
+  }
+
+  /** The provider with this id in the configuration, if there is one. */
+  configuredProvider(providerId: string | undefined): ProviderConfig | undefined {
+    return providerId ? this.config.providers.find((p) => p.id === providerId) : undefined;
   }
 
   /** The provider that runs a unit with this name (the first desired unit decides). */
@@ -71,9 +81,20 @@ export class InboxDirectory {
     return target(`unit:${unit.id}`, 'unit', unit.inbox);
   }
 
-  /** The case officer is addressed by id in the system the order came from. */
+  /** The case officer is addressed by id in the system the order came from, by role: each connector knows its own word for it. */
   caseOfficer(system: string, caseOfficerId: string): InboxTarget {
-    return { inboxId: `case-officer:${system}:${caseOfficerId}`, kind: 'caseOfficer', system, addressType: 'HANDLAGGARE', addressId: caseOfficerId };
+    const addressType: PartyRole = 'caseOfficer';
+    return { inboxId: `case-officer:${system}:${caseOfficerId}`, kind: 'caseOfficer', system, addressType, addressId: caseOfficerId };
+  }
+
+  /**
+   * Where an order for a provider outside every system goes (R-ORDER-FAX-FALLBACK): the provider's
+   * configured central inbox (a fax or e-mail address), else the fax or e-mail the order names.
+   */
+  fallback(provider: ProviderConfig, named?: { id: string; fax?: string; email?: string }): InboxTarget {
+    if (!named || this.configuredProvider(named.id)) return target(`${provider.id}:fallback`, 'fallback', provider.centralInbox);
+    const [addressType, addressId] = named.email ? ['EMAIL', named.email] : ['FAX', named.fax ?? ''];
+    return { inboxId: `fallback:${named.id}`, kind: 'fallback', system: 'mail', addressType, ...(addressId ? { addressId } : {}) };
   }
 
   feeAdministrator(): InboxTarget {

@@ -10,6 +10,10 @@ export interface OrderSummary {
   clientId?: string;
   providerId: string;
   homeCareTeam?: string;
+  /** False when the order's provider is outside every system (R-ORDER-FAX-FALLBACK). */
+  providerConnected?: boolean;
+  /** The unit this order lives at: where its follow-up went, or where its start was confirmed. */
+  unitId?: string;
 }
 
 export class OrderRegistry {

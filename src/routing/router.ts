@@ -17,7 +17,11 @@ interface OrderData {
   client?: { clientId: string; homeCareTeam?: string };
   desiredUnits?: { name: string; priority: number }[];
   unit?: { name: string; id?: string };
+  provider?: { id: string; connected?: boolean };
 }
+
+/** Every topic the router reads; rebuild replays them through {@link rememberOrderState}. */
+export const ROUTED_TOPICS: string[] = [TOPICS.orderEvents, TOPICS.providerReports, TOPICS.deadlineEvents];
 
 export class Router {
   private subscription?: Subscription;
@@ -35,7 +39,7 @@ export class Router {
   async start(): Promise<void> {
     this.subscription = await this.deps.bus.subscribe({
       groupId: 'brygga-router',
-      topics: [TOPICS.orderEvents, TOPICS.providerReports, TOPICS.deadlineEvents],
+      topics: ROUTED_TOPICS,
       fromBeginning: true,
       handler: async (record) => this.handle(fromBusRecord(record)),
     });
@@ -50,7 +54,7 @@ export class Router {
     const data = event.data as Partial<OrderData>;
     // Provider reports (participant lists, meals) belong to a unit and month, not to an order.
     const orderId = data.orderId;
-    const order = orderId ? await registry.find(orderId) : undefined;
+    const order = await summaryBefore(event, registry);
     const clientId = order?.clientId ?? data.client?.clientId;
     const placedUnitId = clientId ? await registry.placementOf(clientId) : undefined;
     const targets = routeEvent(event, { directory, order, placedUnitId });
@@ -67,28 +71,50 @@ export class Router {
       });
     });
     if (requests.length > 0) await publisher.publish(requests);
-    await this.remember(event, data, order);
+    // After routing, so a retry routes alike.
+    await rememberOrderState(event, { registry, directory }, order);
     logger.info({ eventId: event.id, type: event.type, subject: event.subject, inboxes: targets.map((t) => t.inboxId) }, 'routed');
   }
+}
 
-  /** Updates what later events of the order need; done after routing so a retry routes alike. */
-  private async remember(event: CloudEvent, data: Partial<OrderData>, order: OrderSummary | undefined): Promise<void> {
-    const { registry, directory } = this.deps;
-    if ((event.type === EVENT_TYPES.orderPlaced || event.type === EVENT_TYPES.orderFollowUp) && data.origin && data.orderId) {
-      await registry.remember({
-        orderId: data.orderId,
-        system: data.origin.system,
-        reference: data.origin.reference,
-        caseOfficerId: data.caseOfficer?.id,
-        clientId: data.client?.clientId,
-        providerId: directory.providerOfUnitName(firstChoice(data)).id,
-        homeCareTeam: data.client?.homeCareTeam,
-      });
-    }
-    if ((event.type === EVENT_TYPES.startConfirmed || event.type === EVENT_TYPES.orderExecuted) && data.unit) {
-      const unit = directory.findUnit(data.unit.id ?? data.unit.name) ?? directory.findUnit(data.unit.name);
-      if (order?.clientId && unit) await registry.placeClient(order.clientId, unit.unit.id);
-    }
-    if (event.type === EVENT_TYPES.executionEnded && order?.clientId) await registry.unplaceClient(order.clientId);
+/** The summary the registry holds for the event's order, before the event changes it. */
+export async function summaryBefore(event: CloudEvent, registry: OrderRegistry): Promise<OrderSummary | undefined> {
+  const orderId = (event.data as Partial<OrderData>).orderId;
+  return orderId ? registry.find(orderId) : undefined;
+}
+
+/**
+ * Updates what later events of an order need (the order summary, the client's placement) from
+ * one event. `order` is the summary as it stood before the event. The router calls it for every
+ * event it routes; `brygga rebuild` replays the log through it to restore a lost store.
+ */
+export async function rememberOrderState(
+  event: CloudEvent,
+  deps: { registry: OrderRegistry; directory: InboxDirectory },
+  order: OrderSummary | undefined,
+): Promise<void> {
+  const { registry, directory } = deps;
+  const data = event.data as Partial<OrderData>;
+  if ((event.type === EVENT_TYPES.orderPlaced || event.type === EVENT_TYPES.orderFollowUp) && data.origin && data.orderId) {
+    // R-ORDER-CENTRAL-INBOX: a follow-up on a placed client went to that unit, a new order centrally.
+    const provider = directory.configuredProvider(data.provider?.id) ?? directory.providerOfUnitName(firstChoice(data));
+    const unitId = event.type === EVENT_TYPES.orderFollowUp && data.client ? await registry.placementOf(data.client.clientId) : undefined;
+    await registry.remember({
+      ...(unitId ? { unitId } : {}),
+      orderId: data.orderId,
+      system: data.origin.system,
+      reference: data.origin.reference,
+      caseOfficerId: data.caseOfficer?.id,
+      clientId: data.client?.clientId,
+      providerId: provider.id,
+      providerConnected: data.provider?.connected !== false && provider.connected,
+      homeCareTeam: data.client?.homeCareTeam,
+    });
   }
+  if ((event.type === EVENT_TYPES.startConfirmed || event.type === EVENT_TYPES.orderExecuted) && data.unit) {
+    const unit = directory.findUnit(data.unit.id ?? data.unit.name) ?? directory.findUnit(data.unit.name);
+    if (order && unit) await registry.remember({ ...order, unitId: unit.unit.id });
+    if (order?.clientId && unit) await registry.placeClient(order.clientId, unit.unit.id);
+  }
+  if (event.type === EVENT_TYPES.executionEnded && order?.clientId) await registry.unplaceClient(order.clientId);
 }

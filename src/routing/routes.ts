@@ -16,6 +16,8 @@ interface RoutableData {
   absenceType?: 'KORT' | 'LANG';
   kind?: string;
   context?: Record<string, string>;
+  provider?: { id: string; connected?: boolean; fax?: string; email?: string };
+  backdated?: boolean;
 }
 
 export interface RouteContext {
@@ -39,12 +41,32 @@ function caseOfficerOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
 
 function providerOf(data: RoutableData, ctx: RouteContext) {
   if (ctx.order) return ctx.directory.provider(ctx.order.providerId);
-  return ctx.directory.providerOfUnitName(data.unit?.name ?? firstChoice(data));
+  return ctx.directory.configuredProvider(data.provider?.id) ?? ctx.directory.providerOfUnitName(data.unit?.name ?? firstChoice(data));
+}
+
+/**
+ * R-ORDER-FAX-FALLBACK: a new order for a provider outside every system goes by fax or e-mail
+ * (the provider's fallback inbox) and the fee administrator is told, who confirms on its behalf.
+ * R-ORDER-WRITTEN: a back-dated written order also reaches the section leader.
+ */
+function newOrderInboxes(data: RoutableData, ctx: RouteContext): InboxTarget[] {
+  const provider = providerOf(data, ctx);
+  const outside = data.provider?.connected === false || !provider.connected;
+  const backdated = data.backdated ? [ctx.directory.sectionLeader()] : [];
+  if (outside) return [ctx.directory.fallback(provider, data.provider), ctx.directory.feeAdministrator(), ...backdated];
+  // R-ORDER-CENTRAL-INBOX, R-ORDER-COORDINATOR-SEES-ALL
+  return [ctx.directory.central(provider), ctx.directory.coordinator(provider), ...backdated];
 }
 
 function unitOrCentral(data: RoutableData, ctx: RouteContext): InboxTarget {
   const placed = ctx.placedUnitId ? ctx.directory.unitById(ctx.placedUnitId) : undefined;
   return placed ? ctx.directory.unit(placed.unit) : ctx.directory.central(providerOf(data, ctx));
+}
+
+/** The inbox the order itself lives in: its unit once it has one, else the provider's central inbox. */
+function orderInbox(data: RoutableData, ctx: RouteContext): InboxTarget {
+  const unit = ctx.order?.unitId ? ctx.directory.unitById(ctx.order.unitId) : undefined;
+  return unit ? ctx.directory.unit(unit.unit) : ctx.directory.central(providerOf(data, ctx));
 }
 
 function homeCareTeamOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
@@ -76,8 +98,7 @@ export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] 
   const targets: InboxTarget[] = (() => {
     switch (event.type) {
       case EVENT_TYPES.orderPlaced:
-        // R-ORDER-CENTRAL-INBOX, R-ORDER-COORDINATOR-SEES-ALL
-        return [ctx.directory.central(providerOf(data, ctx)), ...coordinator()];
+        return newOrderInboxes(data, ctx);
       case EVENT_TYPES.orderFollowUp:
         // R-ORDER-CENTRAL-INBOX: a placed client's follow-up goes to that unit's own inbox
         return [unitOrCentral(data, ctx), ...coordinator()];
@@ -113,12 +134,16 @@ export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] 
         // R-MEALS: meals per client and month go to the fee administrators' inbox ("vof avgifter")
         return [ctx.directory.feeAdministrator()];
       case EVENT_TYPES.deadlineWarning:
-        // A reminder goes to the provider, who still has time to act
-        return [unitOrCentral(data, ctx)];
+        // A reminder goes to the provider, who still has time to act, where its order went: not
+        // to the unit of an earlier placement of the same client.
+        return [orderInbox(data, ctx)];
       default:
         return [];
     }
   })();
+  // One message per real inbox: a provider whose central and coordinator inbox are the same
+  // address (Treserva's uppdragsmottagare) gets the order once.
   const seen = new Set<string>();
-  return targets.filter((t) => !seen.has(t.inboxId) && seen.add(t.inboxId));
+  const addressOf = (t: InboxTarget): string => [t.system, t.addressType, t.addressId ?? '', t.addressName ?? ''].join('|');
+  return targets.filter((t) => !seen.has(addressOf(t)) && seen.add(addressOf(t)));
 }

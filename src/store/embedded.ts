@@ -1,5 +1,5 @@
 // The store in-process, on files: for a single Brygga instance without Redis. Two processes must
-// never open one data dir; a LOCK file holding the owner's pid refuses a second live owner.
+// never open one data dir: the composition root locks it first (src/data-dir-lock.ts).
 //
 // State lives in memory. Each operation decides and applies its change synchronously (so it is
 // atomic with respect to every other operation), then appends the change to journal.jsonl.
@@ -9,15 +9,17 @@
 // `compactAfter`), the state is written to snapshot.jsonl (temp file, fsync, rename) and the
 // journal is truncated. Records are numbered; the snapshot names the last record it covers and
 // replay skips covered records, so a crash at any step of a compaction loses and repeats nothing.
-import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ClaimedTimer, Deadline, DeadlineStatus, Store, TimerPhase } from './store.ts';
+import type { ClaimedTimer, Deadline, DeadlineStatus, ScheduledTask, Store, TimerPhase } from './store.ts';
 import { fsyncDir } from '../durable-file.ts';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
   /** Fewest journal records before a compaction; default 100,000. */
   compactAfter?: number;
+  /** Called once the store is closed (the composition root releases the data dir's lock). */
+  onClose?: () => void;
 }
 
 type Change =
@@ -28,7 +30,10 @@ type Change =
   | { op: 'clear' }
   | { op: 'set'; key: string; value: string; expires?: number }
   | { op: 'delete'; key: string }
-  | { op: 'append'; key: string; value: string };
+  | { op: 'append'; key: string; value: string }
+  | { op: 'task'; t: ScheduledTask }
+  | { op: 'claimTasks'; queue: string; requeue: string[]; take: string[]; until: number }
+  | { op: 'untask'; queue: string; id: string };
 
 type SnapshotLine =
   | { seq: number }
@@ -36,7 +41,9 @@ type SnapshotLine =
   | { t: [string, number] }
   | { l: [string, number] }
   | { k: [string, string, number | null] }
-  | { a: [string, string[]] };
+  | { a: [string, string[]] }
+  | { q: [queue: string, id: string, dueAt: number, payload: string] }
+  | { ql: [queue: string, id: string, until: number] };
 
 interface Pending {
   line: string;
@@ -54,11 +61,11 @@ const JOURNAL = 'journal.jsonl';
 const SNAPSHOT = 'snapshot.jsonl';
 const MAX_BATCH = 10_000;
 const CHUNK_CHARS = 1 << 20;
-const lockedDirs = new Set<string>();
 
 export class EmbeddedStore implements Store {
   private readonly dir: string;
   private readonly compactAfter: number;
+  private readonly onClose?: () => void;
   private readonly ready: Promise<void>;
 
   private readonly deadlines = new Map<string, Deadline>();
@@ -68,6 +75,7 @@ export class EmbeddedStore implements Store {
   private readonly leases = new TimerQueue();
   private readonly values = new Map<string, Stored>();
   private readonly lists = new Map<string, string[]>();
+  private readonly taskQueues = new Map<string, TaskQueue>();
 
   private journal?: FileHandle;
   private journalRecords = 0;
@@ -81,6 +89,7 @@ export class EmbeddedStore implements Store {
   constructor(options: EmbeddedStoreOptions) {
     this.dir = resolve(options.dataDir);
     this.compactAfter = options.compactAfter ?? 100_000;
+    this.onClose = options.onClose;
     this.ready = this.load();
     this.ready.catch(() => {}); // reported by the first operation
   }
@@ -160,6 +169,46 @@ export class EmbeddedStore implements Store {
     return this.run(() => ({ change: this.change({ op: 'clear' }), result: undefined }));
   }
 
+  // ---- TaskStore ------------------------------------------------------------------------------
+
+  scheduleTask(task: ScheduledTask, mode: 'if-absent' | 'replace'): Promise<boolean> {
+    return this.run(() => {
+      if (mode === 'if-absent' && this.taskQueue(task.queue).tasks.has(task.id)) return { result: false };
+      const t: ScheduledTask = { queue: task.queue, id: task.id, dueAt: task.dueAt, payload: task.payload };
+      return { change: this.change({ op: 'task', t }), result: true };
+    });
+  }
+
+  claimTasks(queue: string, now: number, limit: number, leaseMs: number): Promise<ScheduledTask[]> {
+    return this.run(() => {
+      if (!(limit >= 1)) return { result: [] };
+      const q = this.taskQueue(queue);
+      const until = now + leaseMs;
+      const requeue = q.leases.popDue(now, limit).map((e) => e.member);
+      q.requeue(requeue);
+      const take = q.due.popDue(now, limit).map((e) => e.member);
+      q.lease(take, until);
+      const result = take.map((id) => ({ queue, id, ...q.tasks.get(id)! }));
+      // Applied step by step above (what is taken depends on what was re-queued): journal only.
+      return { change: requeue.length + take.length > 0 ? { op: 'claimTasks', queue, requeue, take, until } : undefined, result };
+    });
+  }
+
+  removeTask(queue: string, id: string): Promise<void> {
+    return this.run(() => ({ change: this.taskQueue(queue).tasks.has(id) ? this.change({ op: 'untask', queue, id }) : undefined, result: undefined }));
+  }
+
+  getTask(queue: string, id: string): Promise<ScheduledTask | undefined> {
+    return this.read(() => {
+      const task = this.taskQueues.get(queue)?.tasks.get(id);
+      return task && { queue, id, ...task };
+    });
+  }
+
+  countTasks(queue: string): Promise<number> {
+    return this.read(() => this.taskQueues.get(queue)?.tasks.size ?? 0);
+  }
+
   // ---- KeyValueStore (TTLs run on the wall clock) ---------------------------------------------
 
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
@@ -195,16 +244,29 @@ export class EmbeddedStore implements Store {
     this.closed = true;
     try {
       await this.ready;
+      await this.lastCommit.catch(() => {});
+      while (this.flushing) await this.flushing;
+      await this.journal?.close();
     } catch {
-      return;
+      // failed to open: nothing to flush
+    } finally {
+      this.onClose?.();
     }
-    await this.lastCommit.catch(() => {});
-    while (this.flushing) await this.flushing;
-    await this.journal?.close();
-    await this.unlock();
   }
 
   // ---- state ----------------------------------------------------------------------------------
+
+  private taskCount(): number {
+    let n = 0;
+    for (const q of this.taskQueues.values()) n += q.tasks.size;
+    return n;
+  }
+
+  private taskQueue(queue: string): TaskQueue {
+    let q = this.taskQueues.get(queue);
+    if (!q) this.taskQueues.set(queue, (q = new TaskQueue()));
+    return q;
+  }
 
   private idsIn(status: DeadlineStatus): Set<string> {
     return this.byStatus.get(status)!;
@@ -310,6 +372,18 @@ export class EmbeddedStore implements Store {
         else this.lists.set(c.key, [c.value]);
         return;
       }
+      case 'task':
+        this.taskQueue(c.t.queue).put(c.t.id, c.t.dueAt, c.t.payload);
+        return;
+      case 'claimTasks': {
+        const q = this.taskQueue(c.queue);
+        q.requeue(c.requeue);
+        q.lease(c.take, c.until);
+        return;
+      }
+      case 'untask':
+        this.taskQueue(c.queue).remove(c.id);
+        return;
     }
   }
 
@@ -362,7 +436,7 @@ export class EmbeddedStore implements Store {
         }
         this.journalRecords += batch.length;
         for (const p of batch) p.resolve();
-        if (this.journalRecords >= Math.max(this.compactAfter, this.deadlines.size + this.values.size + this.lists.size)) {
+        if (this.journalRecords >= Math.max(this.compactAfter, this.deadlines.size + this.values.size + this.lists.size + this.taskCount())) {
           // A failed compaction loses nothing (the journal stays); it is retried after more records.
           await this.compact().catch(() => (this.journalRecords = 0));
         }
@@ -410,6 +484,8 @@ export class EmbeddedStore implements Store {
     const leases = [...this.leases.entries()];
     const values = [...this.values].filter(([, s]) => s.expires === undefined || s.expires > now);
     const lists = [...this.lists].map(([k, list]) => [k, list.slice()] as [string, string[]]);
+    const tasks = [...this.taskQueues].flatMap(([queue, q]) => [...q.tasks].map(([id, t]) => [queue, id, t.dueAt, t.payload] as const));
+    const taskLeases = [...this.taskQueues].flatMap(([queue, q]) => [...q.leases.entries()].map((e) => [queue, e.member, e.at] as const));
     return (function* (): Generator<SnapshotLine> {
       yield { seq };
       for (const d of deadlines) yield { d };
@@ -417,18 +493,14 @@ export class EmbeddedStore implements Store {
       for (const e of leases) yield { l: [e.member, e.at] };
       for (const [k, s] of values) yield { k: [k, s.value, s.expires ?? null] };
       for (const a of lists) yield { a };
+      for (const [queue, id, dueAt, payload] of tasks) yield { q: [queue, id, dueAt, payload] };
+      for (const [queue, id, until] of taskLeases) yield { ql: [queue, id, until] };
     })();
   }
 
   private async load(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await this.lock();
-    try {
-      await this.replay();
-    } catch (err) {
-      await this.unlock();
-      throw err;
-    }
+    await this.replay();
   }
 
   private async replay(): Promise<void> {
@@ -462,24 +534,10 @@ export class EmbeddedStore implements Store {
     else if ('t' in line) this.timers.add(...line.t);
     else if ('l' in line) this.leases.add(...line.l);
     else if ('k' in line) this.values.set(line.k[0], line.k[2] === null ? { value: line.k[1] } : { value: line.k[1], expires: line.k[2] });
+    else if ('q' in line) this.taskQueue(line.q[0]).put(line.q[1], line.q[2], line.q[3]);
+    else if ('ql' in line) this.taskQueue(line.ql[0]).lease([line.ql[1]], line.ql[2]);
     else this.lists.set(line.a[0], line.a[1]);
     return seq;
-  }
-
-  private async lock(): Promise<void> {
-    const path = join(this.dir, 'LOCK');
-    if (lockedDirs.has(this.dir)) throw new Error('EmbeddedStore: the data dir is already open in this process');
-    const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`EmbeddedStore: the data dir is in use by process ${holder} (remove its LOCK file if no Brygga runs there)`);
-    }
-    await writeFile(path, String(process.pid));
-    lockedDirs.add(this.dir);
-  }
-
-  private async unlock(): Promise<void> {
-    await rm(join(this.dir, 'LOCK'), { force: true });
-    lockedDirs.delete(this.dir);
   }
 }
 
@@ -561,15 +619,6 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // ---- ordered structures -----------------------------------------------------------------------
 
@@ -689,5 +738,41 @@ class TimerQueue {
   clear(): void {
     this.live.clear();
     this.heap.reset([]);
+  }
+}
+
+/** One queue of scheduled tasks: the tasks, their due timers and the leases of claimed ones. */
+class TaskQueue {
+  readonly tasks = new Map<string, { dueAt: number; payload: string }>();
+  readonly due = new TimerQueue();
+  readonly leases = new TimerQueue();
+
+  /** Schedules or replaces a task; a lease on it ends. */
+  put(id: string, dueAt: number, payload: string): void {
+    this.tasks.set(id, { dueAt, payload });
+    this.leases.delete(id);
+    this.due.add(id, dueAt);
+  }
+
+  remove(id: string): void {
+    this.tasks.delete(id);
+    this.due.delete(id);
+    this.leases.delete(id);
+  }
+
+  /** Expired leases go back to their scheduled time. */
+  requeue(ids: string[]): void {
+    for (const id of ids) {
+      this.leases.delete(id);
+      const task = this.tasks.get(id);
+      if (task) this.due.add(id, task.dueAt);
+    }
+  }
+
+  lease(ids: string[], until: number): void {
+    for (const id of ids) {
+      this.due.delete(id);
+      this.leases.add(id, until);
+    }
   }
 }

@@ -78,6 +78,39 @@ export interface KeyValueStore {
   range(key: string): Promise<string[]>;
 }
 
-export interface Store extends DeadlineStore, KeyValueStore {
+/**
+ * A durable scheduled task: work that must happen at or after `dueAt` (a delivery's next attempt).
+ * Tasks live in named queues; within a queue the id is unique.
+ */
+export interface ScheduledTask {
+  queue: string;
+  id: string;
+  /** Epoch ms from which the task may be claimed. */
+  dueAt: number;
+  /** What the claimant needs to do the work; opaque to the store. Never personal data in clear. */
+  payload: string;
+}
+
+export interface TaskStore {
+  /**
+   * Schedules a task. `if-absent`: only when the queue holds no task with this id, scheduled or
+   * claimed (returns false otherwise, changing nothing). `replace`: sets its time and payload and
+   * ends any lease on it (the way a claimant schedules its next attempt); returns true.
+   */
+  scheduleTask(task: ScheduledTask, mode: 'if-absent' | 'replace'): Promise<boolean>;
+  /**
+   * Atomically hands out at most `limit` tasks of the queue due at `now`, soonest first, each to
+   * exactly one caller, leased until `now + leaseMs`. A task whose lease ran out (its claimant
+   * died) is handed out again. Cost is proportional to what is due, not to what is queued.
+   */
+  claimTasks(queue: string, now: number, limit: number, leaseMs: number): Promise<ScheduledTask[]>;
+  /** Removes a task, scheduled or claimed (its work is done or given up). Idempotent. */
+  removeTask(queue: string, id: string): Promise<void>;
+  getTask(queue: string, id: string): Promise<ScheduledTask | undefined>;
+  /** Tasks in the queue, scheduled or claimed. */
+  countTasks(queue: string): Promise<number>;
+}
+
+export interface Store extends DeadlineStore, KeyValueStore, TaskStore {
   close(): Promise<void>;
 }

@@ -19,6 +19,9 @@ export interface TraceEntry {
   attempts?: number;
   receipt?: string;
   errorCode?: string;
+  /** A delivery's error as the receiver gave it (ECONNREFUSED, HTTP 503), never message content. */
+  errorDetail?: string;
+  nextAttemptAt?: string;
   deadlineId?: string;
   kind?: string;
   rule?: string;
@@ -29,9 +32,10 @@ export const traceKey = (orderId: string): string => `trace:${orderId}`;
 export const referenceKey = (reference: string): string => `ref:${reference}`;
 
 /** The fields of delivery and deadline events that a trace entry copies as they are. */
-type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
+type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'nextAttemptAt' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
 
 interface TracedData extends CopiedFields {
+  detail?: string;
   orderId?: string;
   origin?: { system: string; reference: string };
   inbox?: { inboxId: string; kind: string };
@@ -49,6 +53,8 @@ export function traceEntryOf(event: CloudEvent): TraceEntry {
     attempts: d.attempts,
     receipt: d.receipt,
     errorCode: d.errorCode,
+    errorDetail: d.deliveryId ? d.detail : undefined,
+    nextAttemptAt: d.nextAttemptAt,
     deadlineId: d.deadlineId,
     kind: d.kind,
     rule: d.rule,
@@ -60,6 +66,9 @@ export function traceEntryOf(event: CloudEvent): TraceEntry {
   return entry;
 }
 
+/** Every topic a trace is projected from; rebuild replays them through {@link TraceProjector.project}. */
+export const TRACED_TOPICS: string[] = [TOPICS.orderEvents, TOPICS.deadlineEvents, TOPICS.deliveryRequests, TOPICS.deliveryOutcomes];
+
 export class TraceProjector {
   private subscription?: Subscription;
 
@@ -68,7 +77,7 @@ export class TraceProjector {
   async start(): Promise<void> {
     this.subscription = await this.deps.bus.subscribe({
       groupId: 'brygga-trace',
-      topics: [TOPICS.orderEvents, TOPICS.deadlineEvents, TOPICS.deliveryRequests, TOPICS.deliveryOutcomes],
+      topics: TRACED_TOPICS,
       fromBeginning: true,
       handler: async (record) => this.project(fromBusRecord(record)),
     });

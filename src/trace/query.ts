@@ -7,12 +7,15 @@ export interface DeliveryView {
   deliveryId: string;
   inboxId?: string;
   inboxKind?: string;
-  status: 'requested' | 'delivered' | 'failed';
-  requestedAt: string;
+  /** `retrying`: an attempt failed and the next one is scheduled (`nextAttemptAt`). */
+  status: 'requested' | 'retrying' | 'delivered' | 'failed';
+  requestedAt?: string;
   finishedAt?: string;
   attempts?: number;
   receipt?: string;
   errorCode?: string;
+  errorDetail?: string;
+  nextAttemptAt?: string;
 }
 
 export interface DeadlineView extends Omit<Deadline, 'openedAt' | 'dueAt' | 'warnAt' | 'closedAt'> {
@@ -40,21 +43,39 @@ export function deadlineView(d: Deadline): DeadlineView {
   return view;
 }
 
+/** Each delivery's state after its events in time order (a request and its outcomes travel on different topics). */
 function deliveriesOf(entries: TraceEntry[]): DeliveryView[] {
   const byId = new Map<string, DeliveryView>();
-  for (const e of entries) {
-    if (!e.deliveryId) continue;
+  const inTimeOrder = entries.filter((e) => e.deliveryId).sort((a, b) => a.time.localeCompare(b.time));
+  for (const e of inTimeOrder) {
+    const id = e.deliveryId!;
+    const view = byId.get(id) ?? { deliveryId: id, status: 'requested' };
+    byId.set(id, view);
+    if (e.inboxId) view.inboxId = e.inboxId;
+    if (e.inboxKind) view.inboxKind = e.inboxKind;
     if (e.type === EVENT_TYPES.deliveryRequested) {
-      byId.set(e.deliveryId, { deliveryId: e.deliveryId, inboxId: e.inboxId, inboxKind: e.inboxKind, status: 'requested', requestedAt: e.time });
+      // A replay asks again: what is known of the earlier attempts stays until they are retold.
+      view.requestedAt ??= e.time;
+      if (view.status !== 'delivered') view.status = 'requested';
       continue;
     }
-    const view = byId.get(e.deliveryId);
-    if (!view) continue;
+    if (view.status === 'delivered') continue;
+    view.attempts = e.attempts;
+    if (e.errorCode) view.errorCode = e.errorCode;
+    if (e.errorDetail) view.errorDetail = e.errorDetail;
+    if (e.type === EVENT_TYPES.deliveryRetryScheduled) {
+      view.status = 'retrying';
+      view.nextAttemptAt = e.nextAttemptAt;
+      continue;
+    }
     view.status = e.type === EVENT_TYPES.deliverySucceeded ? 'delivered' : 'failed';
     view.finishedAt = e.time;
-    view.attempts = e.attempts;
+    delete view.nextAttemptAt;
     if (e.receipt) view.receipt = e.receipt;
-    if (e.errorCode) view.errorCode = e.errorCode;
+    if (view.status === 'delivered') {
+      delete view.errorCode;
+      delete view.errorDetail;
+    }
   }
   return [...byId.values()];
 }

@@ -25,7 +25,7 @@ export async function pipelineRate(options: PipelineOptions): Promise<number> {
   const brygga = await startBrygga(
     {
       port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'brygga-bench-')), configFile: DEFAULT_CONFIG_FILE,
-      ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
+      ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers, kafkaNamespace: `bench-${randomUUID().slice(0, 8)}.` } : {}),
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       redisPrefix: `bench-${randomUUID().slice(0, 8)}:`, logLevel: 'silent',
       env: { LIFECARE_URL: lifecare.url, BRYGGA_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789' },

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimedTimer, Deadline, Store } from '../../src/store/store.ts';
+import type { ClaimedTimer, Deadline, ScheduledTask, Store } from '../../src/store/store.ts';
 
 const T0 = Date.UTC(2025, 2, 3, 8, 0, 0);
 const MINUTE = 60_000;
@@ -345,6 +345,71 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, reo
       });
     });
 
+    describe('scheduled tasks', () => {
+      const task = (id: string, dueAt: number, queue = 'delivery:test'): ScheduledTask => ({ queue, id, dueAt, payload: JSON.stringify({ id }) });
+      const ids = (tasks: ScheduledTask[]): string[] => tasks.map((t) => t.id);
+
+      it('schedules a task once with if-absent; replace sets its time and payload', async () => {
+        expect(await store.scheduleTask(task('d1', T0), 'if-absent')).toBe(true);
+        expect(await store.scheduleTask({ ...task('d1', T0 + DAY), payload: 'other' }, 'if-absent')).toBe(false);
+        expect(await store.getTask('delivery:test', 'd1')).toEqual(task('d1', T0));
+        expect(await store.scheduleTask({ ...task('d1', T0 + MINUTE), payload: 'next' }, 'replace')).toBe(true);
+        expect(await store.getTask('delivery:test', 'd1')).toEqual({ ...task('d1', T0 + MINUTE), payload: 'next' });
+        expect(await store.getTask('delivery:test', 'none')).toBeUndefined();
+        expect(await store.countTasks('delivery:test')).toBe(1);
+      });
+
+      it('hands out due tasks soonest first, each once, and keeps queues apart', async () => {
+        for (const [id, at] of [['late', T0 + 2 * MINUTE], ['first', T0], ['second', T0 + MINUTE], ['future', T0 + DAY]] as const) {
+          await store.scheduleTask(task(id, at), 'if-absent');
+        }
+        await store.scheduleTask(task('elsewhere', T0, 'delivery:other'), 'if-absent');
+        expect(ids(await store.claimTasks('delivery:test', T0 + 2 * MINUTE, 2, LEASE))).toEqual(['first', 'second']);
+        const [late] = await store.claimTasks('delivery:test', T0 + 2 * MINUTE, 10, LEASE);
+        expect(late).toEqual(task('late', T0 + 2 * MINUTE));
+        expect(await store.claimTasks('delivery:test', T0 + 2 * MINUTE, 10, LEASE)).toEqual([]);
+        expect(ids(await store.claimTasks('delivery:other', T0, 10, LEASE))).toEqual(['elsewhere']);
+        expect(await store.countTasks('delivery:test')).toBe(4);
+      });
+
+      it('hands a claimed task out again only once its lease ran out (the claimant died)', async () => {
+        await store.scheduleTask(task('d1', T0), 'if-absent');
+        expect(ids(await store.claimTasks('delivery:test', T0, 10, LEASE))).toEqual(['d1']);
+        expect(await store.scheduleTask(task('d1', T0), 'if-absent')).toBe(false);
+        expect(await store.claimTasks('delivery:test', T0 + LEASE - 1, 10, LEASE)).toEqual([]);
+        expect(ids(await store.claimTasks('delivery:test', T0 + LEASE, 10, LEASE))).toEqual(['d1']);
+      });
+
+      it('replace ends the lease: the next attempt is handed out at its own time', async () => {
+        await store.scheduleTask(task('d1', T0), 'if-absent');
+        await store.claimTasks('delivery:test', T0, 10, LEASE);
+        await store.scheduleTask({ ...task('d1', T0 + MINUTE), payload: 'attempt 2' }, 'replace');
+        expect(await store.claimTasks('delivery:test', T0 + MINUTE - 1, 10, LEASE)).toEqual([]);
+        expect(await store.claimTasks('delivery:test', T0 + MINUTE, 10, LEASE)).toEqual([{ ...task('d1', T0 + MINUTE), payload: 'attempt 2' }]);
+      });
+
+      it('removes scheduled and claimed tasks for good, idempotently', async () => {
+        await store.scheduleTask(task('scheduled', T0), 'if-absent');
+        await store.scheduleTask(task('claimed', T0), 'if-absent');
+        await store.claimTasks('delivery:test', T0, 1, LEASE);
+        await store.removeTask('delivery:test', 'scheduled');
+        await store.removeTask('delivery:test', 'claimed');
+        await store.removeTask('delivery:test', 'never');
+        expect(await store.countTasks('delivery:test')).toBe(0);
+        expect(await store.claimTasks('delivery:test', T0 + 10 * LEASE, 10, LEASE)).toEqual([]);
+        expect(await store.scheduleTask(task('claimed', T0), 'if-absent')).toBe(true);
+      });
+
+      it('concurrent claimants never get the same task', async () => {
+        for (let i = 0; i < 60; i++) await store.scheduleTask(task(`t${i}`, T0 + i), 'if-absent');
+        const rounds = await Promise.all(Array.from({ length: 6 }, () => store.claimTasks('delivery:test', T0 + 100, 7, LEASE)));
+        const claimed = rounds.flatMap(ids);
+        expect(new Set(claimed).size).toBe(claimed.length);
+        const rest = await store.claimTasks('delivery:test', T0 + 100, 100, LEASE);
+        expect(claimed.length + rest.length).toBe(60);
+      });
+    });
+
     describe.runIf(reopen)('restart', () => {
       it('keeps deadlines, statuses, leases, keys and lists across a reopen', async () => {
         const [open, met, breached, warned] = await opened(
@@ -360,6 +425,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, reo
         await store.set('ttl:x', '1', 60_000);
         await store.append('trace:x', 'a');
         await store.append('trace:x', 'b');
+        await store.scheduleTask({ queue: 'delivery:test', id: 'waiting', dueAt: T0 + DAY, payload: 'w' }, 'if-absent');
+        await store.scheduleTask({ queue: 'delivery:test', id: 'leased', dueAt: T0, payload: 'l' }, 'if-absent');
+        expect(await store.claimTasks('delivery:test', T0 + MINUTE, 10, LEASE)).toHaveLength(1);
         const before = await Promise.all([open, met, breached, warned].map((d) => store.getDeadline(d!.id)));
 
         store = await reopen!(store);
@@ -375,6 +443,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, reo
         expect(await store.get('ttl:x')).toBe('1');
         expect(await store.range('trace:x')).toEqual(['a', 'b']);
         expect(await store.openDeadline(open!)).toBe(false);
+        expect(await store.getTask('delivery:test', 'waiting')).toEqual({ queue: 'delivery:test', id: 'waiting', dueAt: T0 + DAY, payload: 'w' });
+        expect(await store.claimTasks('delivery:test', T0 + MINUTE + LEASE - 1, 10, LEASE)).toEqual([]);
+        expect((await store.claimTasks('delivery:test', T0 + MINUTE + LEASE, 10, LEASE)).map((t) => t.id)).toEqual(['leased']);
       });
     });
   });

@@ -43,15 +43,20 @@ describe('a provider not connected to any system (embedded)', () => {
   });
 
   it('the fee administrator\'s confirmation on the provider\'s behalf meets the kvittens and reaches the case officer', async () => {
-    const response = await acknowledge('B-PROXY', { confirmedBy: { role: 'AVGIFTSHANDLAGGARE', id: 'avg-12' }, acknowledgedAt: '2026-11-24T11:05:00+01:00', startDate: '2026-12-01' });
+    const response = await acknowledge('B-PROXY', { confirmedBy: { role: 'feeAdministrator', id: 'avg-12' }, acknowledgedAt: '2026-11-24T11:05:00+01:00', startDate: '2026-12-01' });
     expect(response.status).toBe(202);
-    const t = await waitFor(() => trace('B-PROXY'), (t) => t.deadlines.find((d) => d.kind === 'kvittens')?.status === 'met', 'the kvittens met');
+    // The deadline (store) and the trace (projected from the log) catch up separately: wait for both.
+    const t = await waitFor(
+      () => trace('B-PROXY'),
+      (t) => t.deadlines.find((d) => d.kind === 'kvittens')?.status === 'met' && t.events.some((e) => e.type === EVENT_TYPES.orderAcknowledged),
+      'the kvittens met and the acknowledgement in the trace',
+    );
     expect(t.deadlines.find((d) => d.kind === 'kvittens')!.closedAt).toBe('2026-11-24T10:05:00.000Z');
     expect(t.events.some((e) => e.type === EVENT_TYPES.orderAcknowledged)).toBe(true);
     const [notice] = await waitFor(() => lifecare.to('bih-4711').filter((m) => m.beslutsId === 'B-PROXY' && m.typ === 'KVITTENS'), (m) => m.length === 1, 'the kvittens at the case officer');
     expect(notice!.xml).toMatch(/ombud|proxy|AVGIFTSHANDLAGGARE/i);
     // The same confirmation sent twice is one event.
-    expect(((await (await acknowledge('B-PROXY', { confirmedBy: { role: 'AVGIFTSHANDLAGGARE', id: 'avg-12' }, acknowledgedAt: '2026-11-24T11:05:00+01:00', startDate: '2026-12-01' })).json()) as { eventId: string }).eventId)
+    expect(((await (await acknowledge('B-PROXY', { confirmedBy: { role: 'feeAdministrator', id: 'avg-12' }, acknowledgedAt: '2026-11-24T11:05:00+01:00', startDate: '2026-12-01' })).json()) as { eventId: string }).eventId)
       .toBe(((await response.json()) as { eventId: string }).eventId);
   });
 
@@ -62,9 +67,42 @@ describe('a provider not connected to any system (embedded)', () => {
   });
 
   it('refuses an unknown order and a body without who confirmed', async () => {
-    expect((await acknowledge('B-NOSUCH', { confirmedBy: { role: 'AVGIFTSHANDLAGGARE', id: 'avg-12' } })).status).toBe(404);
+    expect((await acknowledge('B-NOSUCH', { confirmedBy: { role: 'feeAdministrator', id: 'avg-12' } })).status).toBe(404);
     const bad = await acknowledge('B-PROXY', { acknowledgedAt: '2026-11-24T11:05:00+01:00' });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('a provider connected to a system (embedded)', () => {
+  const lifecare = new LifecareStandIn();
+  let brygga: RunningBrygga;
+  const acknowledge = (id: string, body: unknown) =>
+    fetch(`${brygga.url}/api/orders/${id}/acknowledgement`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    await lifecare.start();
+    brygga = await startTestBrygga(testSettings('embedded', lifecare.url));
+    expect((await postMessage(brygga.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId: 'B-CONNECTED' }))).status).toBe(202);
+    await waitFor(() => getJson<OrderTrace>(`${brygga.url}/api/orders/B-CONNECTED`), (t) => t.deadlines?.length === 2, 'the deadlines');
+  });
+  afterAll(async () => {
+    await brygga?.stop();
+    await lifecare.stop();
+  });
+
+  it('R-ORDER-FAX-FALLBACK: confirming on its behalf is refused (409) unless the request says why; the override is recorded', async () => {
+    const refused = await acknowledge('B-CONNECTED', { confirmedBy: { role: 'feeAdministrator', id: 'avg-12' } });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { code: string }).code).toBe('BRY_PROVIDER_CONNECTED');
+
+    const overridden = await acknowledge('B-CONNECTED', { confirmedBy: { role: 'feeAdministrator', id: 'avg-12' }, override: { reason: 'Lifecare was down all week' } });
+    expect(overridden.status).toBe(202);
+    const { eventId } = (await overridden.json()) as { eventId: string };
+    const records: { headers: Record<string, string>; value: Buffer }[] = [];
+    await brygga.bus.readAll('orders.events.v1', (r) => void records.push(r));
+    const data = JSON.parse(records.find((r) => r.headers.ce_id === eventId)!.value.toString()) as { note: string; confirmedBy: object };
+    expect(data.note).toContain('Lifecare was down all week');
+    expect(data.confirmedBy).toEqual({ role: 'feeAdministrator', id: 'avg-12', proxy: true });
   });
 });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, inject } from 'vitest';
 import type { OrderTrace } from '../../src/trace/query.ts';
 import { ADAPTER_SETS, type AdapterSet } from '../support/brygga.ts';
+import { exampleConfigWith } from '../support/config.ts';
 import { spawnBrygga, type BryggaProcess } from '../support/brygga-process.ts';
 import { lifecareExample } from '../support/examples.ts';
 import { LifecareStandIn, type StandInMode } from '../support/lifecare-standin.ts';
@@ -21,11 +22,14 @@ function envFor(adapters: AdapterSet, lifecareUrl: string): Record<string, strin
     BRYGGA_DATA_DIR: mkdtempSync(join(tmpdir(), 'brygga-crash-')),
     LIFECARE_URL: lifecareUrl,
     BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789',
+    // A killed instance's delivery in hand comes back once its lease runs out: 5 s, not the default minute.
+    BRYGGA_CONFIG: exampleConfigWith({ leaseMs: 5000 }),
   };
   if (adapters === 'kafka+redis') {
     env.KAFKA_BROKERS = inject('kafkaBrokers');
     env.REDIS_URL = inject('redisUrl');
     env.BRYGGA_REDIS_PREFIX = `crash-${randomUUID().slice(0, 8)}:`;
+    env.BRYGGA_KAFKA_NAMESPACE = `crash-${randomUUID().slice(0, 8)}.`;
   }
   return env;
 }
@@ -51,7 +55,8 @@ describe.each(ADAPTER_SETS)('SIGKILL and restart (%s)', (adapters) => {
     const accepted = await postMessage(running.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }));
     expect(accepted.status).toBe(202);
     // The delivery is in flight: the stand-in holds the request open (and, in store-then-hang, has stored it).
-    await waitFor(() => standIn.posts.length, (n) => n > 0, 'a delivery attempt');
+    // Both inboxes' deliveries go out at once: in store-then-hang wait for the central one itself.
+    await waitFor(() => (mode === 'hang' ? standIn.posts.length : forThisOrder().length), (n) => n > 0, 'a delivery attempt');
     await running.kill();
     expect(forThisOrder()).toHaveLength(mode === 'hang' ? 0 : 1);
 

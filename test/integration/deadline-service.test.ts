@@ -16,7 +16,7 @@ import { deadlineServiceOn } from '../support/deadline-service.ts';
 import { testLogger } from '../support/logs.ts';
 
 const ORDER = 'ord-test-0001';
-const origin = { system: 'lifecare', messageId: 'LC-1', reference: 'B-1', createdAt: '2026-11-20T14:00:00+01:00', sender: { role: 'HANDLAGGARE', id: 'bih-4711' } };
+const origin = { system: 'lifecare', messageId: 'LC-1', reference: 'B-1', createdAt: '2026-11-20T14:00:00+01:00', sender: { role: 'caseOfficer', id: 'bih-4711' } };
 const event = (type: EventType, id: string, time: string, data: Record<string, unknown> = {}): CloudEvent => ({
   specversion: '1.0', id, source: '/test', type, time, subject: ORDER, datacontenttype: 'application/json', correlationid: ORDER,
   data: { orderId: ORDER, origin, ...data },
@@ -109,6 +109,19 @@ describe('deadline service', () => {
     expect(await store.getDeadline(`${ORDER}:kvittens`)).toMatchObject({ status: 'breached', warned: true, closedAt: Date.parse('2026-11-26T00:00:00+01:00') });
   });
 
+  it('R-KVITTENS-3VD: a deadline already overdue when it opens sends its breach, not a warning weeks late', async () => {
+    clock.set(Date.parse('2026-12-31T12:00:00+01:00'));
+    await service.handle(placed);
+    expect(await service.sweep()).toBe(1);
+    clock.set(Date.parse('2027-01-01T12:00:00+01:00'));
+    expect(await service.sweep()).toBe(0);
+    const types = (await deadlineEvents()).map((e) => e.type);
+    expect(types.filter((t) => t === EVENT_TYPES.deadlineBreached)).toHaveLength(1);
+    expect(types).not.toContain(EVENT_TYPES.deadlineWarning);
+    expect(await store.getDeadline(`${ORDER}:kvittens`)).toMatchObject({ status: 'breached', closedAt: Date.parse('2026-11-26T00:00:00+01:00') });
+    expect((await store.getDeadline(`${ORDER}:kvittens`))?.warned).toBeUndefined();
+  });
+
   it('a fire interrupted by a crash is fired again after the lease, with the same event id, and completes once', async () => {
     await service.handle(placed);
     clock.set(Date.parse('2026-11-26T00:00:00+01:00'));
@@ -121,7 +134,8 @@ describe('deadline service', () => {
     store = new EmbeddedStore({ dataDir: join(dir, 'store') });
     service = deadlineServiceOn(bus, store, clock);
     clock.advance(30_000);
-    expect(await service.sweep()).toBe(2);
+    // The warning's moment has passed with the deadline itself: only the breach is sent.
+    expect(await service.sweep()).toBe(1);
     expect(await service.sweep()).toBe(0);
     const breaches = (await deadlineEvents()).filter((e) => e.type === EVENT_TYPES.deadlineBreached);
     expect(breaches).toHaveLength(1);

@@ -1,27 +1,16 @@
 // A delivery that keeps failing is retried with backoff, then dead-lettered and visible in the
 // order's trace, never lost; a refusal (4xx) is not retried. R-ORDER-CENTRAL-INBOX.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../../src/bus/bus.ts';
 import { TOPICS } from '../../src/canonical/event-types.ts';
-import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
 import type { RunningBrygga } from '../../src/main.ts';
 import type { OrderTrace } from '../../src/trace/query.ts';
 import { startTestBrygga, testSettings } from '../support/brygga.ts';
+import { exampleConfigWith } from '../support/config.ts';
 import { lifecareExample } from '../support/examples.ts';
 import { getJson, postMessage } from '../support/http.ts';
 import { LifecareStandIn, type StandInMode } from '../support/lifecare-standin.ts';
 import { waitFor } from '../support/wait.ts';
-
-/** The example configuration with quick retries: 3 attempts, 20 ms doubling. */
-function quickRetryConfig(): string {
-  const text = readFileSync(DEFAULT_CONFIG_FILE, 'utf8').replace('maxAttempts: 8', 'maxAttempts: 3').replace('initialBackoffMs: 500', 'initialBackoffMs: 20');
-  const file = join(mkdtempSync(join(tmpdir(), 'brygga-config-')), 'brygga.yaml');
-  writeFileSync(file, text.replace('rulesFile: deadline-rules.yaml', `rulesFile: ${join(DEFAULT_CONFIG_FILE, '..', 'deadline-rules.yaml')}`));
-  return file;
-}
 
 describe('a delivery Lifecare does not take (embedded)', () => {
   let lifecare: LifecareStandIn;
@@ -35,7 +24,7 @@ describe('a delivery Lifecare does not take (embedded)', () => {
     lifecare = new LifecareStandIn();
     await lifecare.start();
     lifecare.mode = mode;
-    brygga = await startTestBrygga(testSettings('embedded', lifecare.url, { configFile: quickRetryConfig() }));
+    brygga = await startTestBrygga(testSettings('embedded', lifecare.url, { configFile: exampleConfigWith({ maxAttempts: 3, initialBackoffMs: 20 }) }));
     const beslutsId = `B-F-${Math.floor(Math.random() * 1e6)}`;
     expect((await postMessage(brygga.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }))).status).toBe(202);
     const trace = await waitFor(

@@ -10,9 +10,18 @@ export interface BryggaProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The test run's environment for a Brygga child, without its adapters: Kafka and Redis only when
+ * the test asks, so the run's own KAFKA_BROKERS/REDIS_URL never turn an embedded test into a Kafka one.
+ */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const { KAFKA_BROKERS: _k, REDIS_URL: _r, BRYGGA_REDIS_PREFIX: _p, ...inherited } = process.env;
+  return inherited;
+}
+
 export async function spawnBrygga(env: Record<string, string>): Promise<BryggaProcess> {
   const child = spawn(process.execPath, ['scripts/brygga.mjs', 'start'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
+    env: { ...inheritedEnv(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const capture = process.env.BRYGGA_TEST_LOG_FILE;

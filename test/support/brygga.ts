@@ -19,7 +19,9 @@ export function testSettings(adapters: AdapterSet, lifecareUrl: string, override
     host: '127.0.0.1',
     dataDir: mkdtempSync(join(tmpdir(), 'brygga-test-')),
     configFile: DEFAULT_CONFIG_FILE,
-    ...(real ? { kafkaBrokers: inject('kafkaBrokers').split(','), redisUrl: inject('redisUrl') } : {}),
+    // Each test's own topics and consumer groups: records a stopped instance of another test left
+    // uncommitted never reach this one.
+    ...(real ? { kafkaBrokers: inject('kafkaBrokers').split(','), kafkaNamespace: `test-${randomUUID().slice(0, 8)}.`, redisUrl: inject('redisUrl') } : {}),
     redisPrefix: `test-${randomUUID().slice(0, 8)}:`,
     logLevel: 'debug',
     env: { LIFECARE_URL: lifecareUrl, BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789' },

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
 import { DeadlineService } from '../../src/deadlines/service.ts';
 import { deadlineSetup } from '../../src/main.ts';
+import { HealthBoard } from '../../src/health.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import type { Store } from '../../src/store/store.ts';
 import { testLogger } from './logs.ts';
@@ -16,6 +17,7 @@ export function deadlineServiceOn(bus: Bus, store: Store, clock: Clock): Deadlin
     bus, store, clock, rules, calendar,
     publisher: new EventPublisher(bus, clock),
     metrics: createMetrics(),
+    health: new HealthBoard(() => Date.now()),
     logger: testLogger().child({ component: 'deadlines' }),
     sweepIntervalMs: 1000,
     leaseMs: 30_000,

@@ -1,5 +1,6 @@
 // Where the tests find real Kafka and Redis, in this order: KAFKA_BROKERS / REDIS_URL when set;
 // testcontainers when a Docker engine answers; otherwise scripts/kafka-local and the local Redis.
+// The Kafka broker is the newest 4.x line; resolveKafka39 gives the bus contract suite a 3.9 one.
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,9 @@ export interface Infra {
 type Testcontainers = typeof import('testcontainers');
 type Stop = () => Promise<void>;
 
-const KAFKA_IMAGE = 'apache/kafka:3.9.1';
+const KAFKA_IMAGE = 'apache/kafka:4.4.0';
+const KAFKA_39_IMAGE = 'apache/kafka:3.9.1';
+const KAFKA_39_LOCAL = { KAFKA_LOCAL_VERSION: '3.9.1', KAFKA_LOCAL_PORT: '19094', KAFKA_LOCAL_DIR: fileURLToPath(new URL('../../.kafka-local/3.9.1', import.meta.url)) };
 const REDIS_IMAGE = 'redis:7-alpine';
 const LOCAL_REDIS_PORT = 6379;
 const KAFKA_LOCAL = fileURLToPath(new URL('../../scripts/kafka-local', import.meta.url));
@@ -47,22 +50,31 @@ async function dockerAnswers(): Promise<boolean> {
   }
 }
 
-/** Imported only when Docker is there: testcontainers 12 does not load at all on Node 20. */
-async function loadTestcontainers(): Promise<Testcontainers | undefined> {
-  try {
-    return await import('testcontainers');
-  } catch (err) {
-    console.error(`[infra] Docker answers but testcontainers does not load (${(err as Error).message}); using local services`);
-    return undefined;
-  }
+/** Imported only when a Docker engine answers. */
+function loadTestcontainers(): Promise<Testcontainers> {
+  return import('testcontainers');
 }
 
-async function kafkaContainer(tc: Testcontainers, stops: Stop[]): Promise<string> {
+/**
+ * A Kafka 3.9 broker, the older line Brygga still supports: KAFKA_BROKERS_3_9 when set, else a
+ * container, else scripts/kafka-local on 127.0.0.1:19094 (left running, like the main one).
+ */
+export async function resolveKafka39(): Promise<{ brokers: string; teardown: () => Promise<void> }> {
+  const stops: Stop[] = [];
+  const teardown = async (): Promise<void> => {
+    for (const stop of stops) await stop().catch((err) => console.error('[infra] teardown:', err));
+  };
+  if (process.env.KAFKA_BROKERS_3_9) return { brokers: process.env.KAFKA_BROKERS_3_9, teardown };
+  const brokers = (await dockerAnswers()) ? await kafkaContainer(await loadTestcontainers(), stops, KAFKA_39_IMAGE) : kafkaLocal(KAFKA_39_LOCAL);
+  return { brokers, teardown };
+}
+
+async function kafkaContainer(tc: Testcontainers, stops: Stop[], image = KAFKA_IMAGE): Promise<string> {
   // Kafka hands clients the advertised address, so host and container port must be the same.
   const port = await freePort();
   const host = (await tc.getContainerRuntimeClient()).info.containerRuntime.host;
-  console.error(`[infra] starting ${KAFKA_IMAGE} on ${host}:${port}`);
-  const container = await new tc.GenericContainer(KAFKA_IMAGE)
+  console.error(`[infra] starting ${image} on ${host}:${port}`);
+  const container = await new tc.GenericContainer(image)
     .withExposedPorts({ container: port, host: port })
     .withEnvironment({
       KAFKA_NODE_ID: '1',
@@ -100,9 +112,10 @@ async function redisContainer(tc: Testcontainers, stops: Stop[]): Promise<string
  * started running: the next run then starts in well under a second instead of seconds.
  * `scripts/kafka-local stop` ends it.
  */
-function kafkaLocal(): string {
-  console.error('[infra] no Docker engine: using scripts/kafka-local');
+function kafkaLocal(env: Record<string, string> = {}): string {
+  console.error(`[infra] no Docker engine: using scripts/kafka-local${env.KAFKA_LOCAL_VERSION ? ` (Kafka ${env.KAFKA_LOCAL_VERSION})` : ''}`);
   const result = spawnSync('bash', [KAFKA_LOCAL, 'start'], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     // The first run may fetch the Kafka jars with Maven.
@@ -139,7 +152,8 @@ async function localRedis(stops: Stop[]): Promise<string> {
   return url;
 }
 
-async function redisAnswers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at the URL (no retries, errors swallowed). */
+export async function redisAnswers(url: string): Promise<boolean> {
   const client = redisClient(url);
   try {
     await client.connect();

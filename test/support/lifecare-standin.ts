@@ -36,6 +36,8 @@ function summarise(xml: string): ReceivedMessage {
 
 export class LifecareStandIn {
   mode: StandInMode = 'normal';
+  /** Answers 503 to the messages it matches, whatever the mode (one inbox down, the rest fine). */
+  unavailableFor?: (message: ReceivedMessage) => boolean;
   /** Every POST, including repeats. */
   readonly posts: string[] = [];
   /** Messages held, one per MeddelandeId. */
@@ -78,6 +80,11 @@ export class LifecareStandIn {
       return;
     }
     const message = summarise(xml);
+    if (this.unavailableFor?.(message)) {
+      this.posts.push('(unavailable)');
+      res.writeHead(503).end();
+      return;
+    }
     this.posts.push(message.meddelandeId);
     if (!this.messages.has(message.meddelandeId)) this.messages.set(message.meddelandeId, message);
     if (this.mode === 'store-then-hang') {

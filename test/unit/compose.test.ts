@@ -12,8 +12,9 @@ const configVariables = [...readFileSync(DEFAULT_CONFIG_FILE, 'utf8').matchAll(/
 describe('docker-compose.yml', () => {
   const { kafka, redis, brygga } = compose.services;
 
-  it('runs Apache Kafka in KRaft mode, Redis with persistence on, and Brygga', () => {
-    expect(kafka!.image).toMatch(/^apache\/kafka:3\.9/);
+  it('runs Apache Kafka 4.x in KRaft mode, Redis with persistence on, and Brygga on Node 24', () => {
+    expect(kafka!.image).toMatch(/^apache\/kafka:4\./);
+    expect(brygga!.image).toMatch(/^node:24-/);
     expect(kafka!.environment!.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
     expect(Object.keys(brygga!.depends_on ?? {})).toEqual(['kafka', 'redis']);

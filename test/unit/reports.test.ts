@@ -50,11 +50,11 @@ function scenario(): CloudEvent[] {
   };
   const officerOrigin = (ref: string, n: number, createdAt: string, officer = 'bih-4711'): Origin => ({
     system: 'lifecare', messageId: `LC-${ref}-${n}`, reference: ref, createdAt,
-    sender: { role: 'HANDLAGGARE', id: officer }, recipient: { role: 'INKORG', name: 'ÄO Dagverksamhet Inkorg' },
+    sender: { role: 'caseOfficer', id: officer }, recipient: { role: 'inbox', name: 'ÄO Dagverksamhet Inkorg' },
   });
   const unitOrigin = (ref: string, n: number, createdAt: string, unit: { id: string; name: string }): Origin => ({
     system: 'lifecare', messageId: `LC-${ref}-${n}`, reference: ref, createdAt,
-    sender: { role: 'ENHET', id: unit.id, name: unit.name }, recipient: { role: 'HANDLAGGARE', id: 'bih-4711' },
+    sender: { role: 'unit', id: unit.id, name: unit.name }, recipient: { role: 'caseOfficer', id: 'bih-4711' },
   });
   const decision = (ref: string, who: Who, service: { code: string; name: string }, decisionDate: string, registeredAt: string, units: string[], officer = 'bih-4711') => ({
     orderId: orderIdFor('lifecare', ref),
@@ -98,7 +98,7 @@ function scenario(): CloudEvent[] {
   placed(REF.waiting, 'c', DAGV, '2026-06-15', '2026-06-16T08:30:00+02:00', [UNIT.manst.name], 'bih-0815');
   const ack: OrderAcknowledgedData = {
     orderId: ORD.waiting, origin: unitOrigin(REF.waiting, 2, '2026-06-17T11:00:00+02:00', UNIT.manst),
-    acknowledgedAt: '2026-06-17T11:00:00+02:00', confirmedBy: { role: 'ENHET', id: UNIT.manst.id, proxy: false },
+    acknowledgedAt: '2026-06-17T11:00:00+02:00', confirmedBy: { role: 'unit', id: UNIT.manst.id, proxy: false },
   };
   emit(EVENT_TYPES.orderAcknowledged, ORD.waiting, ack.acknowledgedAt, ack);
 
@@ -132,7 +132,7 @@ function scenario(): CloudEvent[] {
     const data: ParticipantListData = {
       origin: {
         system: 'lifecare', messageId: `LC-LIST-${events.length}`, reference: `${sender.id ?? 'dv'}:${month}`, createdAt,
-        sender: { role: 'ENHET', ...(sender.id ? { id: sender.id } : {}), name: sender.name }, recipient: { role: 'SAMORDNARE', id: 'samordnare-1' },
+        sender: { role: 'unit', ...(sender.id ? { id: sender.id } : {}), name: sender.name }, recipient: { role: 'coordinator', id: 'samordnare-1' },
       },
       unit, month, visitors: counts[0], queued: counts[1], vacancies: counts[2],
     };

@@ -1,4 +1,5 @@
 // The distribution rules as a table: which inboxes each event goes to.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../src/canonical/envelope.ts';
 import { EVENT_TYPES, type EventType } from '../../src/canonical/event-types.ts';
@@ -28,6 +29,26 @@ describe('routing', () => {
     expect(inboxes(followUp, { order })).toEqual(['vellinge-dagverksamhet:central', 'vellinge-dagverksamhet:coordinator']);
   });
 
+  it('R-ORDER-FAX-FALLBACK: a new order for a provider outside every system goes to its fax or e-mail and the fee administrator', () => {
+    const outside = event(EVENT_TYPES.orderPlaced, { provider: { id: 'UTF-0193', connected: false, email: 'order@omsorg.example.se' }, caseOfficer: { id: 'bih-4711' } });
+    const targets = routeEvent(outside, { directory });
+    expect(targets.map((t) => t.inboxId)).toEqual(['fallback:UTF-0193', 'fee-administrator']);
+    expect(targets[0]).toMatchObject({ kind: 'fallback', system: 'mail', addressType: 'EMAIL', addressId: 'order@omsorg.example.se' });
+    const byFax = event(EVENT_TYPES.orderPlaced, { provider: { id: 'UTF-0194', connected: false, fax: '08-123 456 78' } });
+    expect(routeEvent(byFax, { directory })[0]).toMatchObject({ addressType: 'FAX', addressId: '08-123 456 78' });
+  });
+
+  it('R-ORDER-WRITTEN: a back-dated written order is forwarded as usual and also reaches the section leader', () => {
+    const backdated = event(EVENT_TYPES.orderPlaced, { backdated: true, desiredUnits: [{ name: 'S:t Knut dagverksamhet', priority: 1 }] });
+    expect(inboxes(backdated, {})).toEqual(['vellinge-dagverksamhet:central', 'vellinge-dagverksamhet:coordinator', 'section-leader']);
+  });
+
+  it('R-ORDER-COORDINATOR-SEES-ALL: a provider whose coordinator inbox is its central inbox gets the order once', () => {
+    const multi = new InboxDirectory(loadConfig(fileURLToPath(new URL('../../config/examples/multi-system.yaml', import.meta.url)), {}));
+    const placed = event(EVENT_TYPES.orderPlaced, { desiredUnits: [{ name: 'Dagverksamheten Kortedala', priority: 1 }] });
+    expect(routeEvent(placed, { directory: multi }).map((t) => t.inboxId)).toEqual(['hof-nordost:central']);
+  });
+
   it('R-CONFIRM-START: a start confirmation goes to the case officer and the coordinator', () => {
     expect(inboxes(event(EVENT_TYPES.startConfirmed))).toEqual(['case-officer:lifecare:bih-4711', 'vellinge-dagverksamhet:coordinator']);
   });
@@ -51,6 +72,12 @@ describe('routing', () => {
     expect(inboxes(event(EVENT_TYPES.deadlineWarning), { order })).toEqual(['vellinge-dagverksamhet:central']);
   });
 
+  it('a warning goes where its order went: not to the unit of an earlier placement of the same client', () => {
+    const warning = event(EVENT_TYPES.deadlineWarning, { kind: 'kvittens' });
+    expect(inboxes(warning, { order, placedUnitId: 'dv-stknut' })).toEqual(['vellinge-dagverksamhet:central']);
+    expect(inboxes(warning, { order: { ...order, unitId: 'dv-manst' }, placedUnitId: 'dv-stknut' })).toEqual(['unit:dv-manst']);
+  });
+
   it('R-EXEC-3M: a decision not executed within three months is escalated to the section leader', () => {
     expect(inboxes(event(EVENT_TYPES.deadlineBreached, { kind: 'exec3m' }))).toEqual(['case-officer:lifecare:bih-4711', 'section-leader']);
   });
@@ -71,6 +98,12 @@ describe('routing', () => {
     const [target] = routeEvent(event(EVENT_TYPES.participantSummary, { month: '2026-11' }), { directory });
     expect(target).toMatchObject({ inboxId: 'case-officers', kind: 'caseOfficer', system: 'lifecare', addressType: 'INKORG', addressName: 'Biståndshandläggare dagverksamhet' });
     expect(inboxes(event(EVENT_TYPES.participantSummary, { month: '2026-11' }), {})).toEqual(['case-officers']);
+  });
+
+  it('a case officer is addressed by Brygga\'s role, which each connector writes in its own word; configured inboxes keep their system\'s type', () => {
+    const [target] = routeEvent(event(EVENT_TYPES.orderExecuted), { directory, order });
+    expect(target).toEqual({ inboxId: 'case-officer:lifecare:bih-4711', kind: 'caseOfficer', system: 'lifecare', addressType: 'caseOfficer', addressId: 'bih-4711' });
+    expect(directory.feeAdministrator().addressType).toBe('INKORG');
   });
 
   it('delivery and dead-letter events are not routed', () => {

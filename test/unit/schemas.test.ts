@@ -82,7 +82,7 @@ describe('validateEvent', () => {
   });
 
   it('a case officer never carries a name (personal data)', () => {
-    const origin = { ...(placed.data as { origin: object }).origin, sender: { role: 'HANDLAGGARE', id: 'bih-4711', name: 'Anna Åberg' } };
+    const origin = { ...(placed.data as { origin: object }).origin, sender: { role: 'caseOfficer', id: 'bih-4711', name: 'Anna Åberg' } };
     expect(pathsOf(withData({ origin }))).toEqual(['/data/origin/sender/name']);
   });
 

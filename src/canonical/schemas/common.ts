@@ -41,16 +41,25 @@ export const Count = Type.Integer({ minimum: 0, maximum: 100_000 });
 const SYSTEMS = ['lifecare', 'treserva', 'paraply', 'mail', 'brygga'] as const;
 export const SourceSystem = StringEnum(SYSTEMS);
 
-export const PARTY_ROLES = ['HANDLAGGARE', 'ENHET', 'INKORG', 'SAMORDNARE', 'AVGIFTSHANDLAGGARE', 'UTFORARE', 'SYSTEM'] as const;
+/**
+ * Brygga's own party roles, no system's words: each connector maps its systems' words to and
+ * from these in its mapping (Lifecare's Avsandare/@typ, Treserva's roll, Paraply's RegistreradAv/@roll).
+ */
+export const PARTY_ROLES = ['caseOfficer', 'unit', 'inbox', 'coordinator', 'feeAdministrator', 'provider', 'system'] as const;
 /** The roles whose name is an inbox or a unit, never a person: only these may carry a name. */
-export const NAMED_ROLES = ['INKORG', 'ENHET', 'UTFORARE'] as const;
-export const PartyRole = StringEnum(PARTY_ROLES);
+export const NAMED_ROLES = ['inbox', 'unit', 'provider'] as const;
+export const PartyRole = StringEnum(PARTY_ROLES, {
+  description:
+    'Brygga\'s party role: caseOfficer (biståndshandläggare), unit (a day centre), inbox (a shared inbox), ' +
+    'coordinator (the provider-side samordnare), feeAdministrator (avgiftshandläggare), provider (utförare), system (an integration)',
+});
+export type PartyRole = Static<typeof PartyRole>;
 
 export const Party = Type.Object(
   {
     role: PartyRole,
     id: Type.Optional(Id),
-    name: Type.Optional(Text(200, 'Only for INKORG, ENHET and UTFORARE: never a person\'s name')),
+    name: Type.Optional(Text(200, 'Only for inbox, unit and provider: never a person\'s name')),
   },
   {
     additionalProperties: false,
@@ -105,16 +114,16 @@ export const EXAMPLE = {
     messageId: 'LC-2026-000123',
     reference: 'B-2026-5531',
     createdAt: '2026-11-23T09:14:05+01:00',
-    sender: { role: 'HANDLAGGARE', id: 'bih-4711' },
-    recipient: { role: 'INKORG', name: 'ÄO Dagverksamhet Inkorg' },
+    sender: { role: 'caseOfficer', id: 'bih-4711' },
+    recipient: { role: 'inbox', name: 'ÄO Dagverksamhet Inkorg' },
   },
   unitOrigin: {
     system: 'lifecare',
     messageId: 'LC-2026-000187',
     reference: 'B-2026-5531',
     createdAt: '2026-11-25T15:40:00+01:00',
-    sender: { role: 'ENHET', id: 'dv-manst', name: 'Månstorps Ängar dagverksamhet' },
-    recipient: { role: 'HANDLAGGARE', id: 'bih-4711' },
+    sender: { role: 'unit', id: 'dv-manst', name: 'Månstorps Ängar dagverksamhet' },
+    recipient: { role: 'caseOfficer', id: 'bih-4711' },
   },
   pdf: {
     name: 'genomforandeplan.pdf',

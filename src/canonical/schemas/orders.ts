@@ -20,7 +20,11 @@ const orderContent = {
     { minItems: 1, maxItems: 20 },
   ),
   client: Type.Object(
-    { clientId: ClientId, personnummer: Personnummer, name: Text(200), homeCareTeam: Type.Optional(Text(200)) },
+    {
+      clientId: ClientId, personnummer: Personnummer, name: Text(200), homeCareTeam: Type.Optional(Text(200)),
+      // R-PLACEMENT-CRITERIA: the client's language weighs in the placement (Treserva Person/Sprak).
+      language: Type.Optional(Type.String({ pattern: '^[a-z]{2}$', description: 'ISO 639-1' })),
+    },
     { additionalProperties: false },
   ),
   nextOfKin: Type.Optional(
@@ -33,6 +37,30 @@ const orderContent = {
     ),
   ),
   caseOfficer: Type.Object({ id: Id }, { additionalProperties: false }),
+  // The decision's own id where the system keeps it apart from the order reference (Treserva Beslut/@id).
+  decisionId: Type.Optional(Id),
+  // R-PLACEMENT-CRITERIA: the city area whose receivers distribute the assignment (Treserva Stadsomrade).
+  cityArea: Type.Optional(Text(120)),
+  // The provider the order is addressed to, when the source system names one (Paraply Utforare);
+  // connected: false means outside every system: fax or e-mail (R-ORDER-FAX-FALLBACK).
+  provider: Type.Optional(
+    Type.Object(
+      {
+        id: Id,
+        name: Type.Optional(Text(200)),
+        orgNumber: Type.Optional(Text(20)),
+        connected: Type.Optional(Type.Boolean()),
+        fax: Type.Optional(Type.String({ pattern: '^[0-9+ ()-]{3,40}$' })),
+        email: Type.Optional(Text(254)),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  // R-ORDER-WRITTEN: an order first given verbally (and when), confirmed by this written one.
+  verbalOrder: Type.Optional(Type.Object({ given: Type.Boolean(), date: Type.Optional(DateOnly) }, { additionalProperties: false })),
+  backdated: Type.Optional(
+    Type.Boolean({ description: 'R-ORDER-WRITTEN: registered more than the tolerance before Brygga received it; forwarded all the same' }),
+  ),
 };
 
 const { note, ...placedWithoutNote } = {
@@ -116,11 +144,11 @@ export const OrderAcknowledgedData = topLevel(
         messageId: 'P-2026-0042:kvittens',
         reference: 'P-2026-0042',
         createdAt: '2026-11-24T11:05:00+01:00',
-        sender: { role: 'UTFORARE', id: 'UTF-0193' },
+        sender: { role: 'provider', id: 'UTF-0193' },
       },
       acknowledgedAt: '2026-11-24T11:05:00+01:00',
       startDate: '2026-12-01',
-      confirmedBy: { role: 'AVGIFTSHANDLAGGARE', proxy: true },
+      confirmedBy: { role: 'feeAdministrator', proxy: true },
     },
   ],
 );
@@ -207,7 +235,7 @@ export const AbsenceReportedData = topLevel(
   [
     {
       orderId: EXAMPLE.orderId,
-      origin: { ...EXAMPLE.unitOrigin, messageId: 'LC-2026-000301', sender: { role: 'ENHET', id: 'dv-stknut', name: 'S:t Knut dagverksamhet' } },
+      origin: { ...EXAMPLE.unitOrigin, messageId: 'LC-2026-000301', sender: { role: 'unit', id: 'dv-stknut', name: 'S:t Knut dagverksamhet' } },
       note: 'Resa till dottern i Umeå.',
       absenceType: 'LANG',
       from: '2027-02-01',

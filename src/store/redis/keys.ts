@@ -11,6 +11,10 @@
 //   <p>{dl}:timers          zset    `<id>|warn` / `<id>|due`, score = when it fires (ids may
 //                                   contain `|`; scripts split at the last one)
 //   <p>{dl}:leases          zset    claimed timers, score = lease expiry
+//   <p>{tq:<q>}:t:<id>      hash    one scheduled task of queue <q>: d dueAt, p payload
+//   <p>{tq:<q>}:due         zset    task ids, score dueAt
+//   <p>{tq:<q>}:leases      zset    claimed task ids, score lease expiry
+//                                   (the tag `{tq:<q>}` keeps one queue's keys in one slot)
 //   <p>kv:<key>             string  setIfAbsent / get / set
 //   <p>list:<key>           list    append / range
 import type { DeadlineStatus } from '../store.ts';
@@ -30,6 +34,15 @@ export interface RedisKeys {
   order(orderId: string): string;
   value(key: string): string;
   list(key: string): string;
+  tasks(queue: string): TaskQueueKeys;
+}
+
+export interface TaskQueueKeys {
+  /** Prefix of the task hashes; scripts append the id. */
+  readonly taskPrefix: string;
+  readonly due: string;
+  readonly leases: string;
+  task(id: string): string;
 }
 
 export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
@@ -45,6 +58,10 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     order: (orderId) => `${dl}o:${orderId}`,
     value: (key) => `${prefix}kv:${key}`,
     list: (key) => `${prefix}list:${key}`,
+    tasks: (queue) => {
+      const tq = `${prefix}{tq:${queue}}:`;
+      return { taskPrefix: `${tq}t:`, due: `${tq}due`, leases: `${tq}leases`, task: (id) => `${tq}t:${id}` };
+    },
   };
 }
 

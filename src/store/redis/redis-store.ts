@@ -6,7 +6,7 @@
 //   ca closedAt  cb closedBy  re reason  wd warned ('1')  c context (JSON, absent when empty)
 import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import type { ClaimedTimer, Deadline, DeadlineStatus, Store, TimerPhase } from '../store.ts';
+import type { ClaimedTimer, Deadline, DeadlineStatus, ScheduledTask, Store, TimerPhase } from '../store.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
 export interface RedisStoreOptions {
@@ -120,6 +120,34 @@ export class RedisStore implements Store {
     } while (cursor !== '0');
   }
 
+  async scheduleTask(task: ScheduledTask, mode: 'if-absent' | 'replace'): Promise<boolean> {
+    const q = this.keys.tasks(task.queue);
+    return (await this.script('scheduleTask')(q.task(task.id), q.due, q.leases, task.id, task.dueAt, task.payload, mode)) === 1;
+  }
+
+  async claimTasks(queue: string, now: number, limit: number, leaseMs: number): Promise<ScheduledTask[]> {
+    if (!(limit >= 1)) return [];
+    const q = this.keys.tasks(queue);
+    const claimed = (await this.script('claimTasks')(q.due, q.leases, q.taskPrefix, now, Math.floor(limit), leaseMs)) as [string, string, string][];
+    return claimed.map(([id, dueAt, payload]) => ({ queue, id, dueAt: Number(dueAt), payload }));
+  }
+
+  async removeTask(queue: string, id: string): Promise<void> {
+    const q = this.keys.tasks(queue);
+    await this.script('removeTask')(q.task(id), q.due, q.leases, id);
+  }
+
+  async getTask(queue: string, id: string): Promise<ScheduledTask | undefined> {
+    const [dueAt, payload] = await this.redis.hmget(this.keys.tasks(queue).task(id), 'd', 'p');
+    return dueAt == null || payload == null ? undefined : { queue, id, dueAt: Number(dueAt), payload };
+  }
+
+  async countTasks(queue: string): Promise<number> {
+    const q = this.keys.tasks(queue);
+    const [[, due], [, leased]] = (await this.redis.multi().zcard(q.due).zcard(q.leases).exec()) as [[null, number], [null, number]];
+    return due + leased;
+  }
+
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     const k = this.keys.value(key);
     const reply = ttlMs === undefined ? await this.redis.set(k, value, 'NX') : await this.redis.set(k, value, 'PX', ttl(ttlMs), 'NX');
@@ -156,7 +184,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.ownsConnection) await this.redis.quit();
+    if (this.ownsConnection && this.redis.status !== 'end') await this.redis.quit();
   }
 }
 

@@ -1,0 +1,71 @@
+// The HTTP API alone, as the fuzzer and the API's unit tests drive it (app.inject): buildApi over
+// the embedded bus and store in a temporary data directory, with the composition root's
+// connectors but without the background services (router, delivery, deadlines, traces).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { CONNECTORS } from '../../connectors/index.ts';
+import { buildApi } from '../../src/api/server.ts';
+import { activeConnectors } from '../../src/connectors/connector.ts';
+import { createIntake } from '../../src/connectors/intake.ts';
+import { EmbeddedBus } from '../../src/bus/embedded.ts';
+import { TOPICS } from '../../src/canonical/event-types.ts';
+import { EventPublisher } from '../../src/canonical/publisher.ts';
+import { systemClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createMetrics } from '../../src/metrics.ts';
+import { DeadLetters } from '../../src/routing/dead-letters.ts';
+import { OrderRegistry } from '../../src/routing/order-registry.ts';
+import { ReportService } from '../../src/reports/service.ts';
+import { EmbeddedStore } from '../../src/store/embedded.ts';
+import { TraceQuery } from '../../src/trace/query.ts';
+
+export interface TestApi {
+  app: FastifyInstance;
+  bus: EmbeddedBus;
+  store: EmbeddedStore;
+  maxBytes: number;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function openTestApi(options: { logDestination: DestinationStream; logLevel?: string; maxBytes?: number }): Promise<TestApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'brygga-api-'));
+  const logger = createLogger({ level: options.logLevel ?? 'info', destination: options.logDestination });
+  const config = loadConfig(DEFAULT_CONFIG_FILE, { LIFECARE_URL: 'http://127.0.0.1:9/lifecare', BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789' });
+  const bus = new EmbeddedBus({ dataDir: join(dataDir, 'bus'), logger });
+  const store = new EmbeddedStore({ dataDir: join(dataDir, 'store') });
+  await bus.ensureTopics(Object.values(TOPICS).map((name) => ({ name, partitions: 1, retentionMs: -1 })));
+  const metrics = createMetrics();
+  const publisher = new EventPublisher(bus, systemClock);
+  const maxBytes = options.maxBytes ?? config.maxBodyBytes;
+  const deadLetters = new DeadLetters(publisher, metrics, () => systemClock.now());
+  const app = buildApi({
+    logger, store, metrics, publisher, clock: systemClock,
+    traces: new TraceQuery(store),
+    registry: new OrderRegistry(store),
+    reports: new ReportService(bus, config),
+    connectors: activeConnectors(CONNECTORS, config.systems),
+    connectorContext: {
+      intake: createIntake({ publisher, deadLetters, metrics, logger }),
+      clock: systemClock, logger, pseudonymKey: config.pseudonymKey, maxBytes,
+    },
+    maxBytes,
+    health: async () => ({ bus: 'embedded', store: 'embedded' }),
+  });
+  await app.ready();
+  return {
+    app, bus, store, maxBytes, dataDir,
+    async close() {
+      await app.close();
+      await bus.close();
+      await store.close();
+      logger.flush();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
