@@ -79,7 +79,7 @@ export function topicSpecs(config: BryggaConfig): TopicSpec[] {
 
 function busFor(settings: Settings, logger: Logger, lock: DataDirLock | undefined): Bus {
   return settings.kafkaBrokers
-    ? new KafkaBus({ brokers: settings.kafkaBrokers, clientId: 'brygga', logger, ...(settings.kafkaNamespace ? { namespace: settings.kafkaNamespace } : {}) })
+    ? new KafkaBus({ brokers: settings.kafkaBrokers, clientId: 'brygga', logger, ...(settings.kafkaNamespace ? { namespace: settings.kafkaNamespace } : {}), ...(settings.kafkaReplicationFactor ? { replicationFactor: settings.kafkaReplicationFactor } : {}) })
     : new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger, onClose: lock?.share() });
 }
 

@@ -19,6 +19,8 @@ export interface KafkaBusOptions {
   namespace?: string;
   /** retention.ms for a TopicSpec whose `retentionMs` is not a finite number; else the broker's. */
   defaultRetentionMs?: number;
+  /** Replicas of each topic Brygga creates. Default: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
 }
 
 const BACKOFF_START_MS = 200;
@@ -63,7 +65,8 @@ export class KafkaBus implements Bus {
       topics: missing.map((t) => {
         const retention = Number.isFinite(t.retentionMs) ? t.retentionMs : this.options.defaultRetentionMs;
         const numPartitions = t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1);
-        return { topic: t.name, numPartitions, configEntries: topicConfig(retention, t.retentionBytes, numPartitions) };
+        // -1 asks the broker for its default.replication.factor.
+        return { topic: t.name, numPartitions, replicationFactor: this.options.replicationFactor ?? -1, configEntries: topicConfig(retention, t.retentionBytes, numPartitions) };
       }),
     });
     this.log.info({ topics: missing.map((t) => t.name) }, 'created topics');

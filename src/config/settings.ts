@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL'] as const;
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL'] as const;
 
 export interface Settings {
   port: number;
@@ -13,6 +13,8 @@ export interface Settings {
   kafkaBrokers?: string[];
   /** Put before every topic and consumer group, so several deployments share one Kafka cluster. */
   kafkaNamespace?: string;
+  /** Replicas of each topic Brygga creates; unset: the broker's default. */
+  kafkaReplicationFactor?: number;
   redisUrl?: string;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   redisPrefix: string;
@@ -33,6 +35,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     configFile: env.BRYGGA_CONFIG ?? DEFAULT_CONFIG_FILE,
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
     kafkaNamespace: kafkaNamespace(env.BRYGGA_KAFKA_NAMESPACE),
+    kafkaReplicationFactor: replicationFactor(env.BRYGGA_KAFKA_REPLICATION_FACTOR),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -44,4 +47,11 @@ function kafkaNamespace(value: string | undefined): string | undefined {
   if (!value) return undefined;
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new Error(`BRYGGA_KAFKA_NAMESPACE may hold letters, digits, '.', '_' and '-' only, got '${value}'`);
   return value;
+}
+
+function replicationFactor(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 32767) throw new Error(`BRYGGA_KAFKA_REPLICATION_FACTOR must be a whole number of replicas (1 or more), got '${value}'`);
+  return n;
 }
