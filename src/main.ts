@@ -23,6 +23,7 @@ import { HealthBoard } from './health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { DeliveryChannel } from './routing/channel.ts';
+import { ContactHours } from './routing/contact-hours.ts';
 import { DeadLetters } from './routing/dead-letters.ts';
 import { DeliveryWorker } from './routing/delivery-worker.ts';
 import { InboxDirectory } from './routing/inboxes.ts';
@@ -119,8 +120,8 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const pollers = connectors.flatMap(({ connector, config: own }) => connector.pollers?.(own, connectorContext) ?? []);
 
   const services = [
-    new Router({ bus, publisher, registry, directory, logger: logger.child({ component: 'router' }) }),
-    new DeliveryWorker({ bus, store, publisher, deadLetters, channels, policy: config.delivery, clock, health, metrics, logger: logger.child({ component: 'delivery' }) }),
+    new Router({ bus, publisher, registry, directory, metrics, logger: logger.child({ component: 'router' }) }),
+    new DeliveryWorker({ bus, store, publisher, deadLetters, channels, policy: config.delivery, clock, contactHours: new ContactHours(config, calendar), health, metrics, logger: logger.child({ component: 'delivery' }) }),
     new TraceProjector({ bus, kv: store }),
     new DeadlineService({
       bus, store, publisher, clock, rules, calendar, metrics, health,
@@ -132,7 +133,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
     logger, store, metrics, publisher, clock,
     traces: new TraceQuery(store),
     registry,
-    reports: new ReportService(bus, config),
+    reports: new ReportService(bus, config, () => clock.now()),
     connectors,
     connectorContext,
     maxBytes: config.maxBodyBytes,

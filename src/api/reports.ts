@@ -18,7 +18,7 @@ function send(reply: FastifyReply, report: RenderedReport, format: Format = 'jso
   if (format === 'csv') {
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${report.name}.csv"`).send(report.csv);
   }
-  if (format === 'text' && report.text !== undefined) return reply.type('text/plain; charset=utf-8').send(report.text);
+  if (format === 'text') return reply.type('text/plain; charset=utf-8').send(report.text);
   return reply.send(report.json);
 }
 
@@ -60,7 +60,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
     async (request, reply) => {
       const { month } = request.params;
       const rendered = await deps.reports.participantLists(month);
-      const text = rendered.text ?? '';
+      const { text } = rendered;
       // The same compilation forwarded twice is one event, hence one delivery.
       const sha = createHash('sha256').update(text).digest('hex');
       const event = deps.publisher.create({

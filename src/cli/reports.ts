@@ -19,7 +19,7 @@ async function produce(make: (reports: ReportService) => Promise<RenderedReport>
   const bus = openBus(settings, createLogger({ level: 'warn' }));
   try {
     const report = await make(new ReportService(bus, loadConfig(settings.configFile, settings.env)));
-    const body = options.format === 'csv' ? report.csv : options.format === 'text' && report.text ? `${report.text}\n` : `${JSON.stringify(report.json, null, 2)}\n`;
+    const body = options.format === 'csv' ? report.csv : options.format === 'text' ? report.text : `${JSON.stringify(report.json, null, 2)}\n`;
     if (options.out) {
       writeFileSync(options.out, body);
       process.stderr.write(`reports: wrote ${options.out}\n`);

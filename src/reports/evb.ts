@@ -98,3 +98,14 @@ const COLUMNS: CsvColumn<EvbRow>[] = [
 export function evbCsv(rows: readonly EvbRow[]): string {
   return toCsv(rows, COLUMNS);
 }
+
+/** The EVB rows as plain Swedish text, one line per decision (no personnummer: see EvbRow.person). */
+export function evbText(quarter: string, rows: readonly EvbRow[]): string {
+  const { from, to } = quarterBounds(quarter);
+  const lines = [`Ej verkställda beslut (EVB), kvartal ${quarter} (${from}–${to}): ${rows.length} st.`, ''];
+  for (const r of rows) {
+    const closing = r.executedDate ? `, verkställt ${r.executedDate}` : r.endedDate ? `, avslutat ${r.endedDate}` : '';
+    lines.push(`${r.person}  ${r.service}, beslut ${r.decisionDate}, ${r.daysWaited} dagar, ${r.reason}${closing}  (${r.orderId})`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -177,6 +177,22 @@ export function endDateOf(state: OrderState): string | undefined {
   return dates.sort()[0];
 }
 
+/**
+ * The order's status as it stood at the end of `asOf` ('YYYY-MM-DD'), from the dates the log
+ * recorded: what happened after that day has not happened yet. Undefined before the decision.
+ */
+export function statusAsOf(state: OrderState, asOf: string): OrderStatus | undefined {
+  if (state.decisionDate > asOf) return undefined;
+  const by = (date: string | undefined): date is string => date !== undefined && date <= asOf;
+  if (by(state.closedDate) || by(state.endedDate)) {
+    return by(state.closedDate) && (!by(state.endedDate) || state.closedDate <= state.endedDate) ? 'closed' : 'ended';
+  }
+  if (by(state.executedDate)) return 'executed';
+  if (by(state.notStartedDate)) return 'not-started';
+  if (by(state.startDate)) return 'started';
+  return 'ordered';
+}
+
 /** Calendar days from `from` to `to` (both 'YYYY-MM-DD'); negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   const a = dayNumber(from);

@@ -4,7 +4,7 @@
 import { isValidIsoDate } from '../calendar/holidays.ts';
 import { addMonthsClamped } from '../deadlines/rules.ts';
 import { toCsv, type CsvColumn } from './csv.ts';
-import { STATUS_LABEL_SV, daysBetween, endDateOf, statesOf, type OrderState, type OrderStatus } from './order-states.ts';
+import { STATUS_LABEL_SV, daysBetween, endDateOf, statesOf, statusAsOf, type OrderState, type OrderStatus } from './order-states.ts';
 
 export interface DecisionRow {
   orderId: string;
@@ -60,7 +60,7 @@ const sv = (a: string, b: string) => a.localeCompare(b, 'sv');
 /**
  * The report as of `asOf` ('YYYY-MM-DD', the meeting day). A decision is listed when
  * asOf >= its due date and it was not executed by the due date. Executions and ends dated after
- * asOf are treated as not yet happened; the status shown is the order's status in the log.
+ * asOf are treated as not yet happened: the status shown and the duplicates are as they stood on asOf.
  */
 export function sectionLeaderReport(states: ReadonlyMap<string, OrderState> | Iterable<OrderState>, asOf: string): SectionLeaderReport {
   if (!isValidIsoDate(asOf)) throw new RangeError(`asOf: expected YYYY-MM-DD, got '${asOf}'`);
@@ -74,7 +74,7 @@ export function sectionLeaderReport(states: ReadonlyMap<string, OrderState> | It
     if (executed !== undefined && executed <= dueDate) continue;
     const endDate = endDateOf(state);
     const endedBy = endDate !== undefined && endDate <= asOf ? endDate : undefined;
-    const base = { orderId: state.orderId, reference: state.reference, serviceCode: state.serviceCode, caseOfficerId: state.caseOfficerId, decisionDate: state.decisionDate, dueDate, status: state.status };
+    const base = { orderId: state.orderId, reference: state.reference, serviceCode: state.serviceCode, caseOfficerId: state.caseOfficerId, decisionDate: state.decisionDate, dueDate, status: statusAsOf(state, asOf) ?? state.status };
     const unit = state.unitName ?? NO_UNIT;
     if (executed === undefined && endedBy !== undefined) {
       if (endedBy <= dueDate) continue;
@@ -94,7 +94,10 @@ export function sectionLeaderReport(states: ReadonlyMap<string, OrderState> | It
     asOf,
     notExecuted: [...byUnit.entries()].sort(([a], [b]) => sv(a, b)).map(([unit, decisions]) => ({ unit, decisions: decisions.sort(byDue) })),
     endedWithoutExecution: ended.sort((a, b) => sv(a.unit, b.unit) || byDue(a, b)),
-    duplicateActive: duplicateActive(all),
+    duplicateActive: duplicateActive(all.flatMap((state) => {
+      const status = statusAsOf(state, asOf);
+      return status === undefined ? [] : [{ ...state, status }];
+    })),
   };
 }
 
@@ -173,4 +176,25 @@ export function sectionLeaderCsv(report: SectionLeaderReport): string {
     });
   }
   return toCsv(lines, COLUMNS);
+}
+
+const decisionText = (row: DecisionRow): string =>
+  `  ${row.reference} (${row.serviceCode}), beslut ${row.decisionDate}, förfallodag ${row.dueDate}, ${row.daysWaited} dagar, ${STATUS_LABEL_SV[row.status]}` +
+  (row.executedDate ? `, verkställt ${row.executedDate}` : '') + `, handläggare ${row.caseOfficerId}`;
+
+/** The report as plain Swedish text for the meeting: one section per category, ids only. */
+export function sectionLeaderText(report: SectionLeaderReport): string {
+  const lines = [`Sektionsledarens uppföljning per ${report.asOf}.`, '', `${SECTION_LEADER_CATEGORIES.open} (eller verkställt senare):`];
+  if (report.notExecuted.length === 0) lines.push('  inga');
+  for (const { unit, decisions } of report.notExecuted) {
+    lines.push(`${unit}:`);
+    for (const row of decisions) lines.push(decisionText(row));
+  }
+  lines.push('', `${SECTION_LEADER_CATEGORIES.ended}:`);
+  if (report.endedWithoutExecution.length === 0) lines.push('  inga');
+  for (const row of report.endedWithoutExecution) lines.push(`${decisionText(row)}, ${row.unit}, avslutat ${row.endedDate}${row.reason ? `, orsak: ${row.reason}` : ''}`);
+  lines.push('', `${SECTION_LEADER_CATEGORIES.duplicate}:`);
+  if (report.duplicateActive.length === 0) lines.push('  inga');
+  for (const group of report.duplicateActive) lines.push(`  klient ${group.clientId}, ${group.serviceCode}: ${group.references.join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -6,16 +6,16 @@ import { TOPICS } from '../canonical/event-types.ts';
 import type { BryggaConfig } from '../config/schema.ts';
 import { isValidIsoDate } from '../calendar/holidays.ts';
 import { BryggaError } from '../errors.ts';
-import { evbCsv, evbReport, quarterBounds } from './evb.ts';
-import { foldOrderStates } from './order-states.ts';
+import { evbCsv, evbReport, evbText, quarterBounds } from './evb.ts';
+import { foldOrderStates, stockholmDate } from './order-states.ts';
 import { compileParticipantLists, participantListCsv, participantListText } from './participant-list.ts';
-import { sectionLeaderCsv, sectionLeaderReport } from './section-leader.ts';
+import { sectionLeaderCsv, sectionLeaderReport, sectionLeaderText } from './section-leader.ts';
 
 export interface RenderedReport {
   json: unknown;
   csv: string;
-  /** A plain-text summary, where the report has one. */
-  text?: string;
+  /** The report as plain Swedish text. */
+  text: string;
   /** File name for a download, without extension. */
   name: string;
 }
@@ -37,7 +37,15 @@ export class ReportService {
   constructor(
     private readonly bus: Bus,
     private readonly config: BryggaConfig,
+    /** Epoch ms now: a quarter or month that has not begun is refused. */
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** A period that has not begun would be an empty report (and a forwarded empty compilation). */
+  private refuseFuture(name: 'quarter' | 'month', value: string, firstDay: string): void {
+    const today = stockholmDate(new Date(this.now()).toISOString());
+    if (firstDay > today) throw new BryggaError('BRY_BAD_REQUEST', `${name}: ${value} has not begun (today is ${today}); ask for a ${name} that has begun`);
+  }
 
   /** Both topics in the order their records were appended. */
   private async events(): Promise<CloudEvent[]> {
@@ -50,19 +58,21 @@ export class ReportService {
   async sectionLeader(asOf: string): Promise<RenderedReport> {
     checkReportParameter('asOf', asOf);
     const report = sectionLeaderReport(foldOrderStates(await this.events()), asOf);
-    return { json: report, csv: sectionLeaderCsv(report), name: `sektionsledare-${asOf}` };
+    return { json: report, csv: sectionLeaderCsv(report), text: sectionLeaderText(report), name: `sektionsledare-${asOf}` };
   }
 
   /** The quarterly report of decisions not executed within three months (EVB, to IVO). */
   async evb(quarter: string): Promise<RenderedReport> {
     checkReportParameter('quarter', quarter);
+    this.refuseFuture('quarter', quarter, quarterBounds(quarter).from);
     const rows = evbReport(foldOrderStates(await this.events()), quarter);
-    return { json: { quarter, ...quarterBounds(quarter), rows }, csv: evbCsv(rows), name: `evb-${quarter}` };
+    return { json: { quarter, ...quarterBounds(quarter), rows }, csv: evbCsv(rows), text: evbText(quarter, rows), name: `evb-${quarter}` };
   }
 
   /** R-MONTHLY-LIST: the coordinator's compilation of the day centres' month-end lists. */
   async participantLists(month: string): Promise<RenderedReport> {
     checkReportParameter('month', month);
+    this.refuseFuture('month', month, `${month}-01`);
     const units = this.config.providers.flatMap((p) => p.units.map((u) => ({ id: u.id, name: u.name })));
     const report = compileParticipantLists(await this.events(), month, units);
     return { json: report, csv: participantListCsv(report), text: participantListText(report), name: `deltagarlistor-${month}` };

@@ -6,6 +6,7 @@ import type { Bus, Subscription } from '../bus/bus.ts';
 import { fromBusRecord, stableId, type CloudEvent } from '../canonical/envelope.ts';
 import { EVENT_TYPES, TOPICS } from '../canonical/event-types.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
+import type { Metrics } from '../metrics.ts';
 import type { InboxDirectory } from './inboxes.ts';
 import type { OrderRegistry, OrderSummary } from './order-registry.ts';
 import { firstChoice, routeEvent } from './routes.ts';
@@ -32,6 +33,7 @@ export class Router {
       publisher: EventPublisher;
       registry: OrderRegistry;
       directory: InboxDirectory;
+      metrics: Pick<Metrics, 'routed'>;
       logger: Logger;
     },
   ) {}
@@ -50,7 +52,7 @@ export class Router {
   }
 
   async handle(event: CloudEvent): Promise<void> {
-    const { registry, directory, publisher, logger } = this.deps;
+    const { registry, directory, publisher, metrics, logger } = this.deps;
     const data = event.data as Partial<OrderData>;
     // Provider reports (participant lists, meals) belong to a unit and month, not to an order.
     const orderId = data.orderId;
@@ -73,6 +75,7 @@ export class Router {
     if (requests.length > 0) await publisher.publish(requests);
     // After routing, so a retry routes alike.
     await rememberOrderState(event, { registry, directory }, order);
+    metrics.routed.inc({ type: event.type });
     logger.info({ eventId: event.id, type: event.type, subject: event.subject, inboxes: targets.map((t) => t.inboxId) }, 'routed');
   }
 }

@@ -100,6 +100,37 @@ describe('reports (embedded)', () => {
     expect(lifecare.to(inbox)).toHaveLength(1);
   });
 
+  it('format=text gives the section leader and the EVB report as plain Swedish text', async () => {
+    const leader = await fetch(`${brygga.url}/api/reports/section-leader?asOf=2026-12-15&format=text`);
+    expect(leader.headers.get('content-type')).toContain('text/plain');
+    const text = await leader.text();
+    expect(text).toMatch(/^Sektionsledarens uppföljning per 2026-12-15\./);
+    expect(text).toContain('B-WAIT (DAGV), beslut 2026-07-01');
+    const evb = await fetch(`${brygga.url}/api/reports/evb?quarter=2026Q4&format=text`);
+    expect(evb.headers.get('content-type')).toContain('text/plain');
+    expect(await evb.text()).toMatch(/^Ej verkställda beslut \(EVB\), kvartal 2026Q4 .*: 2 st\./);
+  });
+
+  it('asOf sets the status shown: an order executed later is still ordered on the meeting day', async () => {
+    const report = await getJson<{ notExecuted: { decisions: { reference: string; status: string }[] }[]; duplicateActive: { references: string[] }[] }>(
+      `${brygga.url}/api/reports/section-leader?asOf=2026-10-05`,
+    );
+    // B-NOPE (decided 15 Jun) was refused by the client only on 30 Nov.
+    expect(report.notExecuted.flatMap((u) => u.decisions.map((d) => [d.reference, d.status])).sort()).toEqual([['B-NOPE', 'ordered'], ['B-WAIT', 'ordered']]);
+    // B-DONE (decided 20 Nov) and B-TWIN (2 Nov) did not exist yet; B-NOPE was still active beside B-WAIT.
+    expect(report.duplicateActive.map((d) => [...d.references].sort())).toEqual([['B-NOPE', 'B-WAIT']]);
+  });
+
+  it('a quarter or month that has not begun is refused, not forwarded as an empty compilation', async () => {
+    for (const url of ['/api/reports/evb?quarter=2099Q1', '/api/reports/participant-lists?month=2099-01']) {
+      const response = await fetch(`${brygga.url}${url}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(/^(quarter: 2099Q1|month: 2099-01) has not begun \(today is \d{4}-\d{2}-\d{2}\)/);
+    }
+    const forward = await fetch(`${brygga.url}/api/reports/participant-lists/2099-01/forward`, { method: 'POST' });
+    expect(forward.status).toBe(400);
+  });
+
   it('a malformed quarter or month is a problem naming the parameter', async () => {
     const response = await fetch(`${brygga.url}/api/reports/evb?quarter=2026-4`);
     expect(response.status).toBe(400);

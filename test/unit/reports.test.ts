@@ -14,10 +14,10 @@ import type { Origin } from '../../src/canonical/schemas/common.ts';
 import type { ParticipantListData } from '../../src/canonical/schemas/reports.ts';
 import { eventProblems } from '../../src/canonical/validate.ts';
 import { CSV_BOM, csvField, toCsv } from '../../src/reports/csv.ts';
-import { NOT_EXECUTED_REASON, evbCsv, evbPseudoSuffix, evbReport, quarterBounds } from '../../src/reports/evb.ts';
+import { NOT_EXECUTED_REASON, evbCsv, evbPseudoSuffix, evbReport, evbText, quarterBounds } from '../../src/reports/evb.ts';
 import { foldOrderStates, type OrderState } from '../../src/reports/order-states.ts';
 import { compileParticipantLists, participantListCsv, participantListText } from '../../src/reports/participant-list.ts';
-import { sectionLeaderCsv, sectionLeaderReport } from '../../src/reports/section-leader.ts';
+import { sectionLeaderCsv, sectionLeaderReport, sectionLeaderText } from '../../src/reports/section-leader.ts';
 
 // --- The scenario -----------------------------------------------------------------------------
 
@@ -252,11 +252,30 @@ describe('R-EXEC-3M: the section leader\'s monthly report', () => {
 
   it('R-EXEC-3M on the due date itself an open decision is listed; the day before it is not; a later execution does not count yet', () => {
     const onDue = sectionLeaderReport(STATES, '2026-11-30');
-    // 31 Aug → 30 Nov: 30 + 31 + 30 = 91 days, still open as of 30 Nov.
+    // 31 Aug → 30 Nov: 30 + 31 + 30 = 91 days, still open as of 30 Nov: ordered then, executed only on 10 Dec.
     expect(onDue.notExecuted.find((u) => u.unit === UNIT.post.name)?.decisions).toEqual([
-      { orderId: ORD.late, reference: REF.late, serviceCode: 'DAGV', caseOfficerId: 'bih-4711', decisionDate: '2026-08-31', dueDate: '2026-11-30', daysWaited: 91, status: 'executed', executedLate: false },
+      { orderId: ORD.late, reference: REF.late, serviceCode: 'DAGV', caseOfficerId: 'bih-4711', decisionDate: '2026-08-31', dueDate: '2026-11-30', daysWaited: 91, status: 'ordered', executedLate: false },
     ]);
     expect(sectionLeaderReport(STATES, '2026-11-29').notExecuted.map((u) => u.unit)).toEqual([UNIT.manst.name]);
+  });
+
+  it('R-ORDER-ONE-ACTIVE as of a date: a decision taken after it is no duplicate yet; an order closed after it was still active', () => {
+    // B-2026-1007 was decided on 20 Nov: on 19 Nov client b had one active decision of DAGV.
+    expect(sectionLeaderReport(STATES, '2026-11-19').duplicateActive).toEqual([]);
+    expect(sectionLeaderReport(STATES, '2026-11-20').duplicateActive.map((d) => d.references)).toEqual([[REF.late, REF.duplicate]]);
+    // Not started on 5 Oct and closed on 6 Oct: as of 4 Oct it was ordered, as of 5 Oct not started.
+    const states = new Map([...STATES].filter(([id]) => id === ORD.notStarted));
+    expect(sectionLeaderReport(states, '2026-10-04').notExecuted.flatMap((u) => u.decisions.map((d) => d.status))).toEqual(['ordered']);
+    expect(sectionLeaderReport(states, '2026-10-05').endedWithoutExecution.map((d) => d.status)).toEqual(['not-started']);
+  });
+
+  it('R-EXEC-3M the text for the meeting names every section, ids only', () => {
+    const text = sectionLeaderText(report);
+    expect(text).toContain('Sektionsledarens uppföljning per 2026-12-31.');
+    expect(text).toContain(`Månstorps Ängar dagverksamhet:\n  ${REF.waiting} (DAGV), beslut 2026-06-15, förfallodag 2026-09-15, 199 dagar, beställd, handläggare bih-0815`);
+    expect(text).toContain(`${REF.late} (DAGV), beslut 2026-08-31, förfallodag 2026-11-30, 101 dagar, verkställd, verkställt 2026-12-10`);
+    expect(text).toContain(`klient ${CLIENT.b}, DAGV: ${REF.late}, ${REF.duplicate}`);
+    expectNoPersonalData(text);
   });
 
   it('R-EXEC-3M executed or ended on the due date counts as in time', () => {
@@ -334,6 +353,13 @@ describe('R-EXEC-3M: the quarterly EVB report to IVO', () => {
     const other = new Set(Object.values(ORD).map(evbPseudoSuffix));
     expect(other.size).toBeGreaterThan(1);
     expect(() => evbReport(STATES, '2026Q4', () => '1212')).toThrow(RangeError);
+  });
+
+  it('R-EXEC-3M the EVB as text: one line per decision, the person by birth date and suffix', () => {
+    const text = evbText('2026Q4', evbReport(STATES, '2026Q4'));
+    expect(text.split('\n')[0]).toBe('Ej verkställda beslut (EVB), kvartal 2026Q4 (2026-10-01–2026-12-31): 3 st.');
+    expect(text).toMatch(/^19121212-T\d{3} {2}Dagverksamhet; demensinriktning, beslut 2026-06-01, \d+ dagar, /m);
+    expectNoPersonalData(text);
   });
 
   it('R-EXEC-3M the EVB rows and CSV carry no personnummer and no name', () => {
