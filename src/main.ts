@@ -23,6 +23,7 @@ import { HealthBoard } from './health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { DeliveryChannel } from './routing/channel.ts';
+import { ContactHours } from './routing/contact-hours.ts';
 import { DeadLetters } from './routing/dead-letters.ts';
 import { DeliveryWorker } from './routing/delivery-worker.ts';
 import { InboxDirectory } from './routing/inboxes.ts';
@@ -120,7 +121,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
 
   const services = [
     new Router({ bus, publisher, registry, directory, metrics, logger: logger.child({ component: 'router' }) }),
-    new DeliveryWorker({ bus, store, publisher, deadLetters, channels, policy: config.delivery, clock, health, metrics, logger: logger.child({ component: 'delivery' }) }),
+    new DeliveryWorker({ bus, store, publisher, deadLetters, channels, policy: config.delivery, clock, contactHours: new ContactHours(config, calendar), health, metrics, logger: logger.child({ component: 'delivery' }) }),
     new TraceProjector({ bus, kv: store }),
     new DeadlineService({
       bus, store, publisher, clock, rules, calendar, metrics, health,

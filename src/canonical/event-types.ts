@@ -36,6 +36,7 @@ export const EVENT_TYPES = {
   deliverySucceeded: 'se.brygga.delivery.succeeded.v1',
   deliveryRetryScheduled: 'se.brygga.delivery.retry-scheduled.v1',
   deliveryFailed: 'se.brygga.delivery.failed.v1',
+  deliveryWaitingForWindow: 'se.brygga.delivery.waiting-for-window.v1',
   deadLetter: 'se.brygga.deadletter.recorded.v1',
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -66,5 +67,6 @@ export const TOPIC_OF: Record<EventType, TopicName> = {
   [EVENT_TYPES.deliverySucceeded]: TOPICS.deliveryOutcomes,
   [EVENT_TYPES.deliveryRetryScheduled]: TOPICS.deliveryOutcomes,
   [EVENT_TYPES.deliveryFailed]: TOPICS.deliveryOutcomes,
+  [EVENT_TYPES.deliveryWaitingForWindow]: TOPICS.deliveryOutcomes,
   [EVENT_TYPES.deadLetter]: TOPICS.deadLetters,
 };

@@ -13,11 +13,18 @@ const Inbox = Type.Object(
 );
 export type InboxConfig = Static<typeof Inbox>;
 
+/** R-CONTACT-HOURS: when a destination may be sent notices, as `HH:MM-HH:MM` windows on the municipality's vardagar (Stockholm time). */
+const ContactWindows = Type.Array(
+  Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'e.g. 07:00-08:30' }),
+  { description: 'Delivery windows on vardagar; an empty list means at any time' },
+);
+
 const Unit = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
     name: Type.String({ minLength: 1, description: 'The name the systems use for the unit, e.g. "S:t Knut dagverksamhet"' }),
     inbox: Inbox,
+    contactHours: Type.Optional(ContactWindows),
   },
   { additionalProperties: false },
 );
@@ -30,6 +37,8 @@ const Provider = Type.Object(
     connected: Type.Boolean({ default: true }),
     centralInbox: Inbox,
     coordinatorInbox: Inbox,
+    /** The windows of its central (or fallback) inbox and, unless a unit has its own, its units. */
+    contactHours: Type.Optional(ContactWindows),
     units: Type.Array(Unit, { minItems: 1 }),
   },
   { additionalProperties: false },
@@ -80,6 +89,20 @@ export const ConfigSchema = Type.Object(
         concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Attempts under way at once, per receiving system' }),
         leaseMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'How long an instance holds a delivery it attempts; more than any system timeout' }),
         pollIntervalMs: Type.Integer({ minimum: 10, default: 500 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** R-CONTACT-HOURS: notices to day-centre staff wait for a window; orders and urgent events go at once. */
+    contactHours: Type.Object(
+      {
+        dayCentres: Type.Array(ContactWindows.items, {
+          default: ['07:00-08:30', '15:00-16:30'],
+          description: 'Default windows of the providers\' central, fallback and unit inboxes: early morning and afternoon, not while guests are there',
+        }),
+        urgent: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description: 'Event types (CloudEvents type) that go at once like an order, e.g. se.brygga.deadline.warning.v1',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -16,6 +16,7 @@ import type { HealthBoard } from '../health.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KeyValueStore, ScheduledTask, TaskStore } from '../store/store.ts';
 import type { DeliveryChannel } from './channel.ts';
+import type { ContactHours } from './contact-hours.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { DeliveryLane, type LanePolicy } from './delivery-lane.ts';
 import { backoffMs, queuedDeliveryOf, queuedTask, type QueuedDelivery } from './delivery-queue.ts';
@@ -41,6 +42,8 @@ export interface DeliveryWorkerDeps {
   channels: Map<string, DeliveryChannel>;
   policy: DeliveryPolicy;
   clock: Clock;
+  /** R-CONTACT-HOURS: when a delivery's first attempt may be made (none: at once). */
+  contactHours?: ContactHours;
   health: HealthBoard;
   metrics: Metrics;
   logger: Logger;
@@ -89,7 +92,19 @@ export class DeliveryWorker {
       await this.giveUp(delivery, 0, new BryggaError('BRY_DELIVERY_REJECTED', `no connector delivers to system '${inbox.system}'`));
       return;
     }
-    if (await this.deps.store.scheduleTask(queuedTask(delivery, this.deps.clock.now()), 'if-absent')) lane.wake();
+    const now = this.deps.clock.now();
+    const firstAttemptAt = this.deps.contactHours?.firstAttemptAt(delivery.request, now) ?? now;
+    // Told before it is queued: a crash in between tells it again under the same event id.
+    if (firstAttemptAt > now) await this.waitingForWindow(delivery, firstAttemptAt);
+    if (await this.deps.store.scheduleTask(queuedTask(delivery, firstAttemptAt), 'if-absent')) lane.wake();
+  }
+
+  private async waitingForWindow(delivery: QueuedDelivery, plannedAt: number): Promise<void> {
+    const { request, requestEventId } = delivery;
+    await this.publishOutcome(delivery, stableId(request.deliveryId, 'waiting-for-window', requestEventId), EVENT_TYPES.deliveryWaitingForWindow, {
+      plannedAt: new Date(plannedAt).toISOString(), rule: 'R-CONTACT-HOURS',
+    });
+    this.deps.logger.info({ deliveryId: request.deliveryId, inboxId: request.inbox.inboxId, plannedAt: new Date(plannedAt).toISOString() }, 'notice waits for the inbox\'s contact window');
   }
 
   /** One attempt of a claimed delivery, and what follows from its outcome. */

@@ -22,6 +22,8 @@ export interface TraceEntry {
   /** A delivery's error as the receiver gave it (ECONNREFUSED, HTTP 503), never message content. */
   errorDetail?: string;
   nextAttemptAt?: string;
+  /** When a notice waiting for its inbox's contact window is to go (R-CONTACT-HOURS). */
+  plannedAt?: string;
   deadlineId?: string;
   kind?: string;
   rule?: string;
@@ -32,7 +34,7 @@ export const traceKey = (orderId: string): string => `trace:${orderId}`;
 export const referenceKey = (reference: string): string => `ref:${reference}`;
 
 /** The fields of delivery and deadline events that a trace entry copies as they are. */
-type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'nextAttemptAt' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
+type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'nextAttemptAt' | 'plannedAt' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
 
 interface TracedData extends CopiedFields {
   detail?: string;
@@ -55,6 +57,7 @@ export function traceEntryOf(event: CloudEvent): TraceEntry {
     errorCode: d.errorCode,
     errorDetail: d.deliveryId ? d.detail : undefined,
     nextAttemptAt: d.nextAttemptAt,
+    plannedAt: d.plannedAt,
     deadlineId: d.deadlineId,
     kind: d.kind,
     rule: d.rule,

@@ -7,8 +7,11 @@ export interface DeliveryView {
   deliveryId: string;
   inboxId?: string;
   inboxKind?: string;
-  /** `retrying`: an attempt failed and the next one is scheduled (`nextAttemptAt`). */
-  status: 'requested' | 'retrying' | 'delivered' | 'failed';
+  /**
+   * `retrying`: an attempt failed and the next one is scheduled (`nextAttemptAt`);
+   * `waiting-for-window`: a notice waits for its inbox's contact window (`plannedAt`, R-CONTACT-HOURS).
+   */
+  status: 'requested' | 'waiting-for-window' | 'retrying' | 'delivered' | 'failed';
   requestedAt?: string;
   finishedAt?: string;
   attempts?: number;
@@ -16,6 +19,7 @@ export interface DeliveryView {
   errorCode?: string;
   errorDetail?: string;
   nextAttemptAt?: string;
+  plannedAt?: string;
 }
 
 export interface DeadlineView extends Omit<Deadline, 'openedAt' | 'dueAt' | 'warnAt' | 'closedAt'> {
@@ -56,10 +60,15 @@ function deliveriesOf(entries: TraceEntry[]): DeliveryView[] {
     if (e.type === EVENT_TYPES.deliveryRequested) {
       // A replay asks again: what is known of the earlier attempts stays until they are retold.
       view.requestedAt ??= e.time;
-      if (view.status !== 'delivered') view.status = 'requested';
+      if (view.status !== 'delivered' && view.status !== 'waiting-for-window') view.status = 'requested';
       continue;
     }
     if (view.status === 'delivered') continue;
+    if (e.type === EVENT_TYPES.deliveryWaitingForWindow) {
+      view.status = 'waiting-for-window';
+      view.plannedAt = e.plannedAt;
+      continue;
+    }
     view.attempts = e.attempts;
     if (e.errorCode) view.errorCode = e.errorCode;
     if (e.errorDetail) view.errorDetail = e.errorDetail;

@@ -108,3 +108,14 @@ export const DeliveryFailedData = topLevel(
   ],
 );
 export type DeliveryFailedData = Static<typeof DeliveryFailedData>;
+
+export const DeliveryWaitingForWindowData = topLevel(
+  'delivery-waiting-for-window',
+  'A notice to a day centre waits for the inbox\'s next contact window (R-CONTACT-HOURS); its first attempt is scheduled durably at that time',
+  Type.Object(
+    { deliveryId, orderId: Type.Optional(OrderId), inboxId: Id, plannedAt: DateTime, rule: Type.Literal('R-CONTACT-HOURS') },
+    { additionalProperties: false },
+  ),
+  [{ deliveryId: '5e0c3b1a-9d8f-5e7c-a6b5-4c3d2e1f0a9b', orderId: EXAMPLE.orderId, inboxId: 'unit:dv-stknut', plannedAt: '2026-11-24T14:00:00.000Z', rule: 'R-CONTACT-HOURS' }],
+);
+export type DeliveryWaitingForWindowData = Static<typeof DeliveryWaitingForWindowData>;

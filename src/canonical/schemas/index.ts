@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, type EventType } from '../event-types.ts';
 import { DeadLetterData } from './dead-letter.ts';
 import { DeadlineBreachedData, DeadlineCancelledData, DeadlineMetData, DeadlineOpenedData, DeadlineWarningData } from './deadlines.ts';
-import { DeliveryFailedData, DeliveryRequestedData, DeliveryRetryScheduledData, DeliverySucceededData } from './deliveries.ts';
+import { DeliveryFailedData, DeliveryRequestedData, DeliveryRetryScheduledData, DeliverySucceededData, DeliveryWaitingForWindowData } from './deliveries.ts';
 import { EnvelopeSchema } from './envelope.ts';
 import {
   AbsenceReportedData, DaysExpandedData, DeviationReportedData, ExecutionEndedData, OrderAcknowledgedData, OrderClosedData,
@@ -48,6 +48,7 @@ export const DATA_SCHEMAS = {
   deliverySucceeded: DeliverySucceededData,
   deliveryRetryScheduled: DeliveryRetryScheduledData,
   deliveryFailed: DeliveryFailedData,
+  deliveryWaitingForWindow: DeliveryWaitingForWindowData,
   deadLetter: DeadLetterData,
 } as const satisfies Record<EventKey, TSchema>;
 
