@@ -31,6 +31,13 @@ export const ERRORS = {
   BRY_ALREADY_DELIVERED: { status: 409, retryable: false, title: 'The delivery already got through' },
   BRY_BUS_UNAVAILABLE: { status: 503, retryable: true, title: 'The bus did not accept the event' },
   BRY_DATA_DIR_IN_USE: { status: 500, retryable: false, title: 'Another Brygga owns the data directory' },
+  BRY_UNAUTHENTICATED: { status: 401, retryable: false, title: 'A valid credential is required' },
+  BRY_FORBIDDEN: { status: 403, retryable: false, title: 'The credential does not allow this' },
+  BRY_AUTH_NOT_CONFIGURED: { status: 500, retryable: false, title: 'No credentials are configured for a host other than loopback' },
+  BRY_PORT_IN_USE: { status: 500, retryable: false, title: 'The HTTP port is in use' },
+  BRY_NO_EVENT_LOG: { status: 500, retryable: false, title: 'The data directory holds no event log' },
+  BRY_AUDIT_FAILED: { status: 503, retryable: true, title: 'The audit log could not be written' },
+  BRY_INTERNAL: { status: 500, retryable: false, title: 'Unexpected error' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -20,6 +20,9 @@ import type { Settings } from './config/settings.ts';
 import { loadDeadlineRules, type DeadlineRule } from './deadlines/rules.ts';
 import { DeadlineService } from './deadlines/service.ts';
 import { HealthBoard } from './health.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { Authenticator, requireCredentialsOffLoopback } from './auth/authenticator.ts';
+import { BryggaError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { DeliveryChannel } from './routing/channel.ts';
@@ -35,6 +38,8 @@ import { RedisStore } from './store/redis/redis-store.ts';
 import type { Store } from './store/store.ts';
 import { TraceProjector } from './trace/projector.ts';
 import { TraceQuery } from './trace/query.ts';
+
+const OPEN_NOTICE = 'open: no credentials configured, every request is let through (development on loopback only; set BRYGGA_OPERATOR_KEY)';
 
 export interface RunningBrygga {
   url: string;
@@ -96,6 +101,8 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const logger = createLogger({ level: settings.logLevel, destination: options.logDestination });
   const clock = options.clock ?? systemClock;
   const config = loadConfig(settings.configFile, settings.env);
+  const auth = new Authenticator(config.auth, { operatorKey: settings.operatorKey, systems: Object.keys(config.systems), configFile: config.file });
+  requireCredentialsOffLoopback(auth, settings.host);
   const { rules, calendar } = deadlineSetup(config);
   const adapters = openAdapters(settings, logger);
   const { store } = adapters;
@@ -130,6 +137,8 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
     }),
   ];
   const app = buildApi({
+    auth,
+    audit: new AuditLog(join(settings.dataDir, 'audit'), () => clock.now()),
     logger, store, metrics, publisher, clock,
     traces: new TraceQuery(store),
     registry,
@@ -143,12 +152,17 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
       store: settings.redisUrl ? 'redis' : 'embedded',
       open: String(await store.countDeadlines('open')),
       components: health.snapshot(),
+      auth: auth.open ? 'open' : 'required',
     }),
   });
   // Listening first: taking an order needs only the producer, so after a restart on Kafka the
   // intake is back while the stages still wait out the old member's session (about 10 s);
   // /health says which stages are still joining.
-  const url = await app.listen({ port: settings.port, host: settings.host });
+  const url = await app.listen({ port: settings.port, host: settings.host }).catch(async (error: NodeJS.ErrnoException) => {
+    await Promise.all([bus.close(), store.close()]);
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new BryggaError('BRY_PORT_IN_USE', `${settings.host}:${settings.port} is in use by another process: stop it or set PORT`);
+  });
   try {
     for (const service of services) await service.start();
     for (const poller of pollers) await poller.start();
@@ -156,7 +170,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
     await app.close();
     throw error;
   }
-  logger.info({ url, bus: settings.kafkaBrokers ? 'kafka' : 'embedded', store: settings.redisUrl ? 'redis' : 'embedded', config: config.file }, 'Brygga started');
+  logger.info({ url, bus: settings.kafkaBrokers ? 'kafka' : 'embedded', store: settings.redisUrl ? 'redis' : 'embedded', config: config.file, auth: auth.open ? OPEN_NOTICE : 'required' }, 'Brygga started');
 
   return {
     url, logger, config, bus, store,

@@ -27,8 +27,10 @@ function sendFault(reply: FastifyReply, status: number, code: FaultCode, error: 
     .send(faultEnvelope(code, `${error.code}: ${error.message}`, error, deadLetterId));
 }
 
-/** The status a refusal is answered with: SOAP 1.1 says 500; HTTP's own refusals keep theirs. */
-const statusOf = (error: BryggaError): number => (error.code === 'BRY_UNSUPPORTED_MEDIA_TYPE' ? 415 : error.code === 'BRY_BODY_TOO_LARGE' ? 413 : 500);
+const HTTP_REFUSALS = new Set(['BRY_UNSUPPORTED_MEDIA_TYPE', 'BRY_BODY_TOO_LARGE', 'BRY_UNAUTHENTICATED', 'BRY_FORBIDDEN']);
+
+/** The status a refusal is answered with: SOAP 1.1 says 500; HTTP's own refusals (media type, size, credential) keep theirs. */
+const statusOf = (error: BryggaError): number => (HTTP_REFUSALS.has(error.code) ? error.spec.status : 500);
 
 export function registerParaplyRoutes(app: FastifyInstance, options: ParaplyRouteOptions, ctx: ConnectorContext): void {
   void app.register(async (scope) => {

@@ -40,7 +40,7 @@ export function registerAcknowledgementRoute(
 ): void {
   app.post<{ Params: { id: string }; Body: ProxyAcknowledgement }>(
     '/api/orders/:id/acknowledgement',
-    { schema: { body: ProxyAcknowledgement } },
+    { config: { access: 'operate' }, schema: { body: ProxyAcknowledgement } },
     async (request, reply) => {
       const orderId = await deps.traces.resolve(request.params.id);
       const order = orderId ? await deps.registry.find(orderId) : undefined;

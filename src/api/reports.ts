@@ -38,7 +38,7 @@ function summaryData(report: ParticipantListReport, text: string): ParticipantSu
 export function registerReportRoutes(app: FastifyInstance, deps: { reports: ReportService; clock: Clock; publisher: EventPublisher }): void {
   app.get<{ Querystring: { asOf?: string; format?: Format } }>(
     '/api/reports/section-leader',
-    { schema: { querystring: { type: 'object', properties: { asOf: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
+    { config: { access: 'read', personalData: true }, schema: { querystring: { type: 'object', properties: { asOf: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
     async (request, reply) => {
       const asOf = request.query.asOf ?? stockholmDate(new Date(deps.clock.now()).toISOString());
       return send(reply, await deps.reports.sectionLeader(asOf), request.query.format);
@@ -46,17 +46,17 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
   );
   app.get<{ Querystring: { quarter: string; format?: Format } }>(
     '/api/reports/evb',
-    { schema: { querystring: { type: 'object', required: ['quarter'], properties: { quarter: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
+    { config: { access: 'read', personalData: true }, schema: { querystring: { type: 'object', required: ['quarter'], properties: { quarter: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
     async (request, reply) => send(reply, await deps.reports.evb(request.query.quarter), request.query.format),
   );
   app.get<{ Querystring: { month: string; format?: Format } }>(
     '/api/reports/participant-lists',
-    { schema: { querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
+    { config: { access: 'read' }, schema: { querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
     async (request, reply) => send(reply, await deps.reports.participantLists(request.query.month), request.query.format),
   );
   app.post<{ Params: { month: string } }>(
     '/api/reports/participant-lists/:month/forward',
-    { schema: { params: { type: 'object', required: ['month'], properties: { month: { type: 'string' } } } } },
+    { config: { access: 'operate' }, schema: { params: { type: 'object', required: ['month'], properties: { month: { type: 'string' } } } } },
     async (request, reply) => {
       const { month } = request.params;
       const rendered = await deps.reports.participantLists(month);

@@ -1,5 +1,7 @@
 // The HTTP API: connectors' inbound routes, order traces, deadlines, health and metrics.
-// Built apart from listening (CONVENTIONS 9): tests drive it with app.inject().
+// Built apart from listening (CONVENTIONS 9): tests drive it with app.inject(). Every route
+// declares who may call it (src/api/access.ts) and is described by its schemas in the OpenAPI
+// document (src/api/openapi.ts).
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BryggaError, type ErrorCode } from '../errors.ts';
@@ -15,6 +17,11 @@ import type { ActiveConnector, ConnectorContext } from '../connectors/connector.
 import type { EventPublisher } from '../canonical/publisher.ts';
 import type { Clock } from '../clock.ts';
 import { sendProblem } from './problem.ts';
+import { declareAccess, registerAccessHook } from './access.ts';
+import { registerAuditHook } from './audit.ts';
+import { registerOpenApi } from './openapi.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 
 export interface ApiDeps {
   logger: Logger;
@@ -30,6 +37,10 @@ export interface ApiDeps {
   connectors: ActiveConnector[];
   connectorContext: ConnectorContext;
   metrics: Metrics;
+  /** Who is calling (API keys, OIDC), or open in development. */
+  auth: Authenticator;
+  /** Where reads of personal data are recorded. */
+  audit: AuditLog;
   /** `ok: false` (a stage or loop failing) answers 503. */
   health: () => Promise<{ ok?: boolean } & Record<string, unknown>>;
 }
@@ -75,19 +86,36 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.code(500).type('application/problem+json').send({ type: 'about:blank', title: 'Internal error', status: 500 });
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new BryggaError('BRY_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  registerAccessHook(app, deps.auth);
+  registerAuditHook(app, deps.audit);
+  registerOpenApi(app);
 
-  for (const { connector, config } of deps.connectors) connector.routes?.(app, config, deps.connectorContext);
+  // The routes in a plugin, so that they are registered after the OpenAPI plugin that collects them.
+  void app.register(async (app) => {
+    // A connector's routes take its own system's key (connector:<system>) unless a route says otherwise.
+    for (const { connector, config } of deps.connectors) {
+      void app.register(async (scope) => {
+        declareAccess(scope, { access: 'connector', system: connector.system });
+        connector.routes?.(scope, config, deps.connectorContext);
+      });
+    }
+    registerApiRoutes(app, deps);
+  });
+  return app;
+}
+
+function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerAcknowledgementRoute(app, deps);
   registerReplayRoute(app, deps);
   registerReportRoutes(app, deps);
 
-  app.get<{ Params: { id: string } }>('/api/orders/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/orders/:id', { config: { access: 'read', personalData: true } }, async (request, reply) => {
     const trace = await deps.traces.trace(request.params.id);
     if (!trace) return sendProblem(reply, new BryggaError('BRY_ORDER_NOT_FOUND', 'no order with that id or reference'));
     return trace;
   });
 
-  app.get<{ Querystring: { status?: string; limit?: string } }>('/api/deadlines', async (request, reply) => {
+  app.get<{ Querystring: { status?: string; limit?: string } }>('/api/deadlines', { config: { access: 'read' } }, async (request, reply) => {
     const status = (request.query.status ?? 'open') as DeadlineStatus;
     if (!STATUSES.includes(status)) {
       return sendProblem(reply, new BryggaError('BRY_BAD_REQUEST', `status must be one of ${STATUSES.join(', ')}`));
@@ -107,13 +135,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       return reply.code(503).send({ status: 'unavailable', detail: (error as Error).message });
     }
   };
-  app.get('/health', healthRoute);
-  app.get('/ready', healthRoute);
+  app.get('/health', { config: { access: 'public' } }, healthRoute);
+  app.get('/ready', { config: { access: 'public' } }, healthRoute);
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'read' } }, async (_request, reply) => {
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
-
-  return app;
 }

@@ -1,6 +1,7 @@
 // The shape of Brygga's configuration file; the loader validates against it at start.
 import { Type, type Static } from '@sinclair/typebox';
 import { CONNECTORS } from '../../connectors/index.ts';
+import { AuthConfigSchema } from '../auth/schema.ts';
 
 const Inbox = Type.Object(
   {
@@ -106,6 +107,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** API keys and OIDC (src/auth/); none at all: open, allowed on a loopback host only. */
+    auth: AuthConfigSchema,
     /** One block per connector (connectors/index.ts); a system is on when its block is there. */
     systems: Type.Object(
       Object.fromEntries(CONNECTORS.map((c) => [c.system, Type.Optional(c.configSchema)])),

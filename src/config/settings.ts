@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL'] as const;
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
 
 export interface Settings {
   port: number;
@@ -19,6 +19,8 @@ export interface Settings {
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   redisPrefix: string;
   logLevel: string;
+  /** One operator API key (BRYGGA_OPERATOR_KEY), for a setup without an `auth` block. */
+  operatorKey?: string;
   /** Variables the configuration file may reference as ${VAR}. */
   env: NodeJS.ProcessEnv;
 }
@@ -30,7 +32,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'`);
   return {
     port,
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
     dataDir: env.BRYGGA_DATA_DIR ?? '.data',
     configFile: env.BRYGGA_CONFIG ?? DEFAULT_CONFIG_FILE,
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
@@ -39,6 +41,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
     logLevel: env.LOG_LEVEL ?? 'info',
+    operatorKey: env.BRYGGA_OPERATOR_KEY || undefined,
     env,
   };
 }

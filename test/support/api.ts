@@ -23,6 +23,9 @@ import { OrderRegistry } from '../../src/routing/order-registry.ts';
 import { ReportService } from '../../src/reports/service.ts';
 import { EmbeddedStore } from '../../src/store/embedded.ts';
 import { TraceQuery } from '../../src/trace/query.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
+import { Authenticator } from '../../src/auth/authenticator.ts';
+import type { AuthConfig } from '../../src/auth/schema.ts';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -33,7 +36,8 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function openTestApi(options: { logDestination: DestinationStream; logLevel?: string; maxBytes?: number }): Promise<TestApi> {
+/** `auth` configures credentials as the `auth` block and BRYGGA_OPERATOR_KEY would; without it the API is open (development mode). */
+export async function openTestApi(options: { logDestination: DestinationStream; logLevel?: string; maxBytes?: number; auth?: Partial<AuthConfig> & { operatorKey?: string } }): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'brygga-api-'));
   const logger = createLogger({ level: options.logLevel ?? 'info', destination: options.logDestination });
   const config = loadConfig(DEFAULT_CONFIG_FILE, { LIFECARE_URL: 'http://127.0.0.1:9/lifecare', BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789' });
@@ -44,7 +48,10 @@ export async function openTestApi(options: { logDestination: DestinationStream; 
   const publisher = new EventPublisher(bus, systemClock);
   const maxBytes = options.maxBytes ?? config.maxBodyBytes;
   const deadLetters = new DeadLetters(publisher, metrics, () => systemClock.now());
+  const { operatorKey, ...auth } = options.auth ?? {};
   const app = buildApi({
+    auth: new Authenticator({ apiKeys: [], ...auth }, { operatorKey, systems: Object.keys(config.systems) }),
+    audit: new AuditLog(join(dataDir, 'audit'), systemClock.now),
     logger, store, metrics, publisher, clock: systemClock,
     traces: new TraceQuery(store),
     registry: new OrderRegistry(store),
