@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { CONNECTORS } from '../../connectors/index.ts';
 import { buildApi } from '../../src/api/server.ts';
@@ -36,8 +36,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** `auth` configures credentials as the `auth` block and BRYGGA_OPERATOR_KEY would; without it the API is open (development mode). */
-export async function openTestApi(options: { logDestination: DestinationStream; logLevel?: string; maxBytes?: number; auth?: Partial<AuthConfig> & { operatorKey?: string } }): Promise<TestApi> {
+export interface TestApiOptions {
+  logDestination: DestinationStream;
+  logLevel?: string;
+  maxBytes?: number;
+  /** Credentials as the `auth` block and BRYGGA_OPERATOR_KEY give them; without: open (development mode). */
+  auth?: Partial<AuthConfig> & { operatorKey?: string };
+  /** Sees every route as it is registered. */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+export async function openTestApi(options: TestApiOptions): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'brygga-api-'));
   const logger = createLogger({ level: options.logLevel ?? 'info', destination: options.logDestination });
   const config = loadConfig(DEFAULT_CONFIG_FILE, { LIFECARE_URL: 'http://127.0.0.1:9/lifecare', BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789' });
@@ -64,6 +73,7 @@ export async function openTestApi(options: { logDestination: DestinationStream; 
     maxBytes,
     health: async () => ({ bus: 'embedded', store: 'embedded' }),
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   await app.ready();
   return {
     app, bus, store, maxBytes, dataDir,
