@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG_FILE, SETTINGS_ENV } from '../../src/config/settings.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (file: string): string => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
-const REQUIRED = { LIFECARE_URL: 'http://lifecare.example:8090/lifecare/meddelanden', BRYGGA_PSEUDONYM_KEY: 'a-test-key-of-16-or-more' };
+const REQUIRED = { LIFECARE_URL: 'http://lifecare.example:8090/lifecare/meddelanden', BRYGGA_PSEUDONYM_KEY: 'a-test-key-of-16-or-more', BRYGGA_OPERATOR_KEY: 'an-operator-key-for-the-test' };
 
 /** `docker compose` when the plugin is there, else Compose v1's `docker-compose`. */
 function composeCommand(): string[] {
@@ -55,13 +55,15 @@ const compose = parse(resolved.stdout ?? '') as Compose;
 const { kafka, redis, brygga, proxy } = compose.services ?? {};
 
 describe('docker-compose.yml', () => {
-  it('parses with `docker compose config` and refuses to resolve without the secrets it needs', () => {
+  it('parses with `docker compose config` and refuses to resolve without the endpoint and secrets it needs', () => {
     expect(resolved.stderr).not.toMatch(/error/i);
     expect(resolved.status).toBe(0);
     expect(Object.keys(compose.services).sort()).toEqual(['brygga', 'kafka', 'proxy', 'redis']);
-    const missing = composeConfig({ LIFECARE_URL: REQUIRED.LIFECARE_URL });
-    expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toContain('BRYGGA_PSEUDONYM_KEY');
+    for (const name of Object.keys(REQUIRED)) {
+      const missing = composeConfig(Object.fromEntries(Object.entries(REQUIRED).filter(([key]) => key !== name)));
+      expect(missing.status, name).not.toBe(0);
+      expect(missing.stderr).toContain(name);
+    }
   });
 
   it("keeps Kafka's log on its volume: every KAFKA_LOG_DIRS entry is under a named volume's mount", () => {
@@ -106,6 +108,8 @@ describe('docker-compose.yml', () => {
     const known = new Set<string>([...SETTINGS_ENV, ...configVariables]);
     expect(Object.keys(brygga!.environment!).filter((name) => !known.has(name))).toEqual([]);
     expect(brygga!.environment).toHaveProperty('BRYGGA_KAFKA_REPLICATION_FACTOR');
+    expect(brygga!.environment).toHaveProperty('BRYGGA_OPERATOR_KEY');
+    expect(brygga!.environment!.HOST).toBe('0.0.0.0');
   });
 
   it('points Brygga at the compose services by their names and listeners', () => {
