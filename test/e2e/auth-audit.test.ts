@@ -58,7 +58,7 @@ describe('auth and audit on a running Brygga', () => {
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', auth: 'required' });
 
     const order = lifecareExample('bestallning.xml', { beslutsId: 'B-AUTH-0001' });
-    const post = (headers: Record<string, string>) => fetch(`${url}/connectors/lifecare/messages`, { method: 'POST', headers: { 'content-type': 'application/xml', ...headers }, body: order });
+    const post = (headers: Record<string, string>) => fetch(`${url}/connectors/lifecare/messages`, { method: 'POST', headers: { 'content-type': 'application/xml', ...headers }, body: new Uint8Array(order) });
     expect((await post({})).status).toBe(401);
     expect((await post(as(keys.auditor))).status).toBe(403);
     expect((await post(as(keys.lifecare))).status).toBe(202);
