@@ -2,12 +2,15 @@
 import { join, resolve, dirname } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
 import { CONNECTORS } from '../connectors/index.ts';
+import { registerOperationsRoutes } from './api/operations.ts';
 import { buildApi } from './api/server.ts';
 import { activeConnectors, type ConnectorContext } from './connectors/connector.ts';
 import { createIntake } from './connectors/intake.ts';
 import type { Bus, TopicSpec } from './bus/bus.ts';
 import { EmbeddedBus } from './bus/embedded.ts';
 import { DataDirLock } from './data-dir-lock.ts';
+import { DeadLetterIndex } from './dead-letters/dead-letter-index.ts';
+import { DeadLetterReplayer } from './dead-letters/replay.ts';
 import { KafkaBus } from './bus/kafka.ts';
 import { SupervisedBus } from './bus/supervised.ts';
 import { TOPICS } from './canonical/event-types.ts';
@@ -25,6 +28,7 @@ import { Authenticator, requireCredentialsOffLoopback } from './auth/authenticat
 import { BryggaError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { deadlineCounts, undelivered } from './operations/overview.ts';
 import type { DeliveryChannel } from './routing/channel.ts';
 import { ContactHours } from './routing/contact-hours.ts';
 import { DeadLetters } from './routing/dead-letters.ts';
@@ -106,7 +110,11 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const { rules, calendar } = deadlineSetup(config);
   const adapters = openAdapters(settings, logger);
   const { store } = adapters;
-  const metrics = createMetrics({ deadLettersExpired: () => adapters.bus.removedByRetention(TOPICS.deadLetters) });
+  const metrics = createMetrics({
+    deadLettersExpired: () => adapters.bus.removedByRetention(TOPICS.deadLetters),
+    deadlines: () => deadlineCounts(store, clock.now()),
+    undelivered: () => undelivered(store, [...channels.keys()], clock.now()),
+  });
   const health = new HealthBoard(systemClock.now);
   const bus = new SupervisedBus(adapters.bus, { health, restarts: metrics.stageRestarts, logger: logger.child({ component: 'supervisor' }) });
   await bus.ensureTopics(topicSpecs(config));
@@ -126,10 +134,12 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   }
   const pollers = connectors.flatMap(({ connector, config: own }) => connector.pollers?.(own, connectorContext) ?? []);
 
+  const deadLetterIndex = new DeadLetterIndex({ bus, kv: store, retentionMs: config.deadLetters.retentionMs });
   const services = [
     new Router({ bus, publisher, registry, directory, metrics, logger: logger.child({ component: 'router' }) }),
     new DeliveryWorker({ bus, store, publisher, deadLetters, channels, policy: config.delivery, clock, contactHours: new ContactHours(config, calendar), health, metrics, logger: logger.child({ component: 'delivery' }) }),
     new TraceProjector({ bus, kv: store }),
+    deadLetterIndex,
     new DeadlineService({
       bus, store, publisher, clock, rules, calendar, metrics, health,
       sweepIntervalMs: config.deadlines.sweepIntervalMs, leaseMs: config.deadlines.leaseMs,
@@ -154,6 +164,10 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
       components: health.snapshot(),
       auth: auth.open ? 'open' : 'required',
     }),
+  });
+  registerOperationsRoutes(app, {
+    store, registry, directory, metrics, clock, systems: [...channels.keys()], deadLetters: deadLetterIndex,
+    replayer: new DeadLetterReplayer({ index: deadLetterIndex, kv: store, connectors, connectorContext, directory, publisher, clock }),
   });
   // Listening first: taking an order needs only the producer, so after a restart on Kafka the
   // intake is back while the stages still wait out the old member's session (about 10 s);

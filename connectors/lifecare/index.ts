@@ -1,7 +1,7 @@
 // Lifecare (Vellinge, Botkyrka): XML messages over HTTP in both directions.
 import { Type, type Static } from '@sinclair/typebox';
 import type { Connector } from '../../src/connectors/connector.ts';
-import { registerHttpIntake } from '../../src/connectors/http-intake.ts';
+import { parseHttpIntake, registerHttpIntake, type HttpIntakeRoute } from '../../src/connectors/http-intake.ts';
 import { LifecareChannel } from './channel.ts';
 import { parseLifecareMessage } from './inbound.ts';
 
@@ -14,9 +14,12 @@ export const LifecareConfig = Type.Object(
 );
 export type LifecareConfig = Static<typeof LifecareConfig>;
 
+const ROUTE: HttpIntakeRoute = { system: 'lifecare', mediaTypes: ['application/xml', 'text/xml'], parse: parseLifecareMessage };
+
 export const lifecare: Connector<LifecareConfig> = {
   system: 'lifecare',
   configSchema: LifecareConfig,
-  routes: (app, _config, ctx) => registerHttpIntake(app, { system: 'lifecare', mediaTypes: ['application/xml', 'text/xml'], parse: parseLifecareMessage }, ctx),
+  routes: (app, _config, ctx) => registerHttpIntake(app, ROUTE, ctx),
+  replayParse: (original, contentType, _config, ctx) => parseHttpIntake(ROUTE, original, contentType, ctx),
   channel: (config) => new LifecareChannel(config),
 };

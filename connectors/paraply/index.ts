@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Connector } from '../../src/connectors/connector.ts';
 import { ParaplyChannel } from './channel.ts';
+import { readParaplyPost } from './inbound.ts';
 import { registerParaplyRoutes } from './routes.ts';
 
 export const ParaplyConfig = Type.Object(
@@ -22,5 +23,6 @@ export const paraply: Connector<ParaplyConfig> = {
   system: 'paraply',
   configSchema: ParaplyConfig,
   routes: (app, config, ctx) => registerParaplyRoutes(app, { backdatedToleranceMs: config.backdatedToleranceMs ?? 86_400_000 }, ctx),
+  replayParse: (original, contentType, config, ctx) => readParaplyPost(original, contentType, { ...ctx, backdatedToleranceMs: config.backdatedToleranceMs ?? 86_400_000 }).events,
   channel: (config) => new ParaplyChannel(config),
 };

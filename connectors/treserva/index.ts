@@ -4,6 +4,7 @@ import type { Connector, ConnectorContext } from '../../src/connectors/connector
 import { TreservaChannel } from './channel.ts';
 import { TreservaConfig, openExchange, withDefaults } from './config.ts';
 import type { FileExchange } from './exchange/exchange.ts';
+import { parseTreservaFile } from './inbound.ts';
 import { TreservaPoller } from './poller.ts';
 
 export { TreservaConfig } from './config.ts';
@@ -19,6 +20,7 @@ function exchangeOf(config: TreservaConfig): FileExchange {
 export const treserva: Connector<TreservaConfig> = {
   system: 'treserva',
   configSchema: TreservaConfig,
+  replayParse: (original, _contentType, _config, ctx) => parseTreservaFile(original, undefined, ctx),
   pollers: (config: TreservaConfig, ctx: ConnectorContext) => [new TreservaPoller(exchangeOf(config), withDefaults(config), ctx)],
   channel: (config: TreservaConfig) => {
     const resolved = withDefaults(config);

@@ -5,6 +5,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { CloudEvent } from '../canonical/envelope.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryChannel } from '../routing/channel.ts';
 import type { Intake } from './intake.ts';
@@ -47,6 +48,11 @@ export interface Connector<C = unknown> {
   routes?(app: FastifyInstance, config: C, ctx: ConnectorContext): void;
   /** Its pollers, started after the stages and stopped before them. */
   pollers?(config: C, ctx: ConnectorContext): Poller[];
+  /**
+   * Parses bytes as its inbound path does, to replay a dead letter after a mapping or
+   * configuration fix (the intake then dead-letters or publishes them as for a new message).
+   */
+  replayParse?(original: Buffer, contentType: string | undefined, config: C, ctx: ParseContext): CloudEvent[];
   /** Delivers to the system's inboxes. */
   channel?(config: C, ctx: ConnectorContext): DeliveryChannel;
 }

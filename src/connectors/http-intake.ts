@@ -45,6 +45,12 @@ export function takeBodiesAsSent(scope: FastifyInstance, maxBytes: number): (req
   return (request) => ({ original: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), contentType: contentTypes.get(request.raw) });
 }
 
+/** What the route does with a body: its media type checked, then parsed (also a dead letter's replay). */
+export function parseHttpIntake(route: HttpIntakeRoute, original: Buffer, contentType: string | undefined, ctx: ParseContext): CloudEvent[] {
+  if (!route.mediaTypes.includes(mediaTypeOf(contentType))) throw unsupportedMediaType(route, contentType);
+  return route.parse(original, contentType, ctx);
+}
+
 export function registerHttpIntake(app: FastifyInstance, route: HttpIntakeRoute, ctx: ConnectorContext): void {
   void app.register(async (scope) => {
     const bodyOf = takeBodiesAsSent(scope, ctx.maxBytes);
@@ -54,10 +60,7 @@ export function registerHttpIntake(app: FastifyInstance, route: HttpIntakeRoute,
         system: route.system,
         original,
         contentType,
-        parse: () => {
-          if (!route.mediaTypes.includes(mediaTypeOf(contentType))) throw unsupportedMediaType(route, contentType);
-          return route.parse(original, contentType, { receivedAt: ctx.clock.now(), pseudonymKey: ctx.pseudonymKey, maxBytes: ctx.maxBytes });
-        },
+        parse: () => parseHttpIntake(route, original, contentType, { receivedAt: ctx.clock.now(), pseudonymKey: ctx.pseudonymKey, maxBytes: ctx.maxBytes }),
       });
       if (!outcome.accepted) return sendProblem(reply, outcome.error, { deadLetterId: outcome.deadLetterId });
       const { events } = outcome;

@@ -16,6 +16,8 @@ export interface IntakeInput {
   contentType?: string;
   /** Turns the bytes into canonical events, or throws a BryggaError naming every fault. */
   parse: () => CloudEvent[];
+  /** The dead letter these bytes are replayed from: a refusal is its causation, not a new dead letter. */
+  replayOf?: string;
 }
 
 export type IntakeOutcome =
@@ -25,7 +27,7 @@ export type IntakeOutcome =
 export type Intake = (input: IntakeInput) => Promise<IntakeOutcome>;
 
 export function createIntake(deps: { publisher: EventPublisher; deadLetters: DeadLetters; metrics: Metrics; logger: Logger }): Intake {
-  return async ({ system, original, contentType, parse }) => {
+  return async ({ system, original, contentType, parse, replayOf }) => {
     let events: CloudEvent[];
     try {
       events = parse();
@@ -35,7 +37,7 @@ export function createIntake(deps: { publisher: EventPublisher; deadLetters: Dea
       let deadLetterId: string;
       try {
         // The dead letter's contentType is at most 200 characters (its schema); the bytes are whole.
-        deadLetterId = await deps.deadLetters.record({ stage: `connector:${system}`, original, contentType: contentType?.slice(0, 200), problems });
+        deadLetterId = await deps.deadLetters.record({ stage: `connector:${system}`, original, contentType: contentType?.slice(0, 200), problems, ...(replayOf ? { causationId: replayOf } : {}) });
       } catch (cause) {
         throw new BryggaError('BRY_BUS_UNAVAILABLE', 'the refused message could not be written to the dead-letter topic; send it again', [], { cause });
       }

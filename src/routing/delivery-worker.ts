@@ -124,7 +124,7 @@ export class DeliveryWorker {
     } catch (cause) {
       const error = cause instanceof BryggaError ? cause : new BryggaError('BRY_DELIVERY_FAILED', (cause as Error).message, [], { cause });
       const retry = error.retryable && attempts < policy.maxAttempts;
-      metrics.deliveries.inc({ system: channel.system, outcome: retry ? 'retry' : error.retryable ? 'failed' : 'rejected' });
+      metrics.deliveries.inc({ system: channel.system, route: request.inbox.kind, outcome: retry ? 'retry' : error.retryable ? 'failed' : 'rejected' });
       if (retry) {
         const nextAttemptAt = clock.now() + backoffMs(attempts, policy);
         await this.retryScheduled(delivery, attempts, error, nextAttemptAt);
@@ -136,7 +136,8 @@ export class DeliveryWorker {
       }
       return;
     }
-    metrics.deliveries.inc({ system: channel.system, outcome: 'delivered' });
+    metrics.deliveries.inc({ system: channel.system, route: request.inbox.kind, outcome: 'delivered' });
+    metrics.deliveryLatency.observe({ system: channel.system, route: request.inbox.kind }, Math.max(0, clock.now() - Date.parse(request.event.time)) / 1000);
     await this.succeeded(delivery, attempts, receipt);
     await store.removeTask(task.queue, task.id);
     log.info({ attempts }, 'delivered');

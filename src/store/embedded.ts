@@ -209,6 +209,15 @@ export class EmbeddedStore implements Store {
     return this.read(() => this.taskQueues.get(queue)?.tasks.size ?? 0);
   }
 
+  peekTasks(queue: string, limit: number): Promise<ScheduledTask[]> {
+    return this.read(() =>
+      [...(this.taskQueues.get(queue)?.tasks ?? [])]
+        .map(([id, task]) => ({ queue, id, ...task }))
+        .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1))
+        .slice(0, Math.max(0, Math.floor(limit))),
+    );
+  }
+
   // ---- KeyValueStore (TTLs run on the wall clock) ---------------------------------------------
 
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {

@@ -109,6 +109,8 @@ export interface TaskStore {
   getTask(queue: string, id: string): Promise<ScheduledTask | undefined>;
   /** Tasks in the queue, scheduled or claimed. */
   countTasks(queue: string): Promise<number>;
+  /** At most `limit` tasks of the queue, scheduled or claimed, soonest due first; changes nothing (for metrics and views). */
+  peekTasks(queue: string, limit: number): Promise<ScheduledTask[]>;
 }
 
 export interface Store extends DeadlineStore, KeyValueStore, TaskStore {

@@ -372,6 +372,17 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, reo
         expect(await store.countTasks('delivery:test')).toBe(4);
       });
 
+      it('peeks at the tasks soonest due first, scheduled and claimed, changing nothing', async () => {
+        for (const [id, at] of [['late', T0 + 2 * MINUTE], ['first', T0], ['second', T0 + MINUTE]] as const) {
+          await store.scheduleTask(task(id, at), 'if-absent');
+        }
+        expect(ids(await store.claimTasks('delivery:test', T0, 1, LEASE))).toEqual(['first']);
+        expect(await store.peekTasks('delivery:test', 10)).toEqual([task('first', T0), task('second', T0 + MINUTE), task('late', T0 + 2 * MINUTE)]);
+        expect(ids(await store.peekTasks('delivery:test', 2))).toEqual(['first', 'second']);
+        expect(await store.peekTasks('delivery:none', 10)).toEqual([]);
+        expect(ids(await store.claimTasks('delivery:test', T0 + MINUTE, 10, LEASE))).toEqual(['second']);
+      });
+
       it('hands a claimed task out again only once its lease ran out (the claimant died)', async () => {
         await store.scheduleTask(task('d1', T0), 'if-absent');
         expect(ids(await store.claimTasks('delivery:test', T0, 10, LEASE))).toEqual(['d1']);

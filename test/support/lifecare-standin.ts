@@ -38,6 +38,8 @@ export class LifecareStandIn {
   mode: StandInMode = 'normal';
   /** Answers 503 to the messages it matches, whatever the mode (one inbox down, the rest fine). */
   unavailableFor?: (message: ReceivedMessage) => boolean;
+  /** Answers 400 to the messages it matches, as Lifecare refuses a recipient it does not know. */
+  refuseFor?: (message: ReceivedMessage) => boolean;
   /** Every POST, including repeats. */
   readonly posts: string[] = [];
   /** Messages held, one per MeddelandeId. */
@@ -83,6 +85,11 @@ export class LifecareStandIn {
     if (this.unavailableFor?.(message)) {
       this.posts.push('(unavailable)');
       res.writeHead(503).end();
+      return;
+    }
+    if (this.refuseFor?.(message)) {
+      this.posts.push('(refused)');
+      res.writeHead(400).end();
       return;
     }
     this.posts.push(message.meddelandeId);

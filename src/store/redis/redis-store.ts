@@ -148,6 +148,24 @@ export class RedisStore implements Store {
     return due + leased;
   }
 
+  async peekTasks(queue: string, limit: number): Promise<ScheduledTask[]> {
+    if (!(limit >= 1)) return [];
+    const q = this.keys.tasks(queue);
+    const n = Math.floor(limit) - 1;
+    // The soonest `limit` of the scheduled and the claimed together are among the first `limit` of each.
+    const [[, due], [, leased]] = (await this.redis.multi().zrange(q.due, '0', String(n)).zrange(q.leases, '0', String(n)).exec()) as [[null, string[]], [null, string[]]];
+    const ids = [...new Set([...due, ...leased])];
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(q.task(id), 'd', 'p');
+    const found = ((await pipeline.exec()) ?? []).map(([, value], i) => [ids[i]!, value as [string | null, string | null]] as const);
+    return found
+      .filter(([, [dueAt, payload]]) => dueAt != null && payload != null)
+      .map(([id, [dueAt, payload]]) => ({ queue, id, dueAt: Number(dueAt), payload: payload! }))
+      .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1))
+      .slice(0, Math.floor(limit));
+  }
+
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     const k = this.keys.value(key);
     const reply = ttlMs === undefined ? await this.redis.set(k, value, 'NX') : await this.redis.set(k, value, 'PX', ttl(ttlMs), 'NX');
