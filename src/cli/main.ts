@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { BryggaError } from '../errors.ts';
 import { calendarCommand } from './calendar.ts';
+import { deadLettersCommand } from './dead-letters.ts';
 import { deadlinesCommand } from './deadlines.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { reportsCommand } from './reports.ts';
@@ -13,6 +14,7 @@ const program = new Command('brygga')
 program.addCommand(startCommand());
 program.addCommand(calendarCommand());
 program.addCommand(deadlinesCommand());
+program.addCommand(deadLettersCommand());
 program.addCommand(rebuildCommand());
 program.addCommand(reportsCommand());
 
