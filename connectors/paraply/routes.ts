@@ -46,7 +46,7 @@ export function registerParaplyRoutes(app: FastifyInstance, options: ParaplyRout
       return reply.code(500).type('text/xml; charset=utf-8').send(faultEnvelope('Server', 'internal error: send the message again later'));
     });
 
-    scope.get<{ Querystring: Record<string, string | undefined> }>(SOAP_PATH, async (request, reply) => {
+    scope.get<{ Querystring: Record<string, string | undefined> }>(SOAP_PATH, { schema: { summary: 'The WSDL (GET …/soap?wsdl), text/xml' } }, async (request, reply) => {
       if (!Object.keys(request.query).some((k) => k.toLowerCase() === 'wsdl')) {
         return sendFault(reply, 400, 'Client', new BryggaError('BRY_BAD_REQUEST', `POST SOAP requests here; GET ${SOAP_PATH}?wsdl for the WSDL`));
       }
@@ -54,7 +54,7 @@ export function registerParaplyRoutes(app: FastifyInstance, options: ParaplyRout
       return reply.type('text/xml; charset=utf-8').send(renderWsdl(address));
     });
 
-    scope.post(SOAP_PATH, async (request, reply) => {
+    scope.post(SOAP_PATH, { schema: { summary: 'A Paraplysystemet SOAP 1.1 request (Bestallning, Avslut); answered in SOAP, a refusal as a Fault' } }, async (request, reply) => {
       const { original, contentType } = bodyOf(request);
       const receivedAt = ctx.clock.now();
       let operation = '';

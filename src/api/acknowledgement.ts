@@ -14,6 +14,7 @@ import { BryggaError } from '../errors.ts';
 import type { OrderRegistry } from '../routing/order-registry.ts';
 import type { TraceQuery } from '../trace/query.ts';
 import { sendProblem } from './problem.ts';
+import { Accepted, problems, SECURED_PROBLEMS } from './schemas.ts';
 
 const ProxyAcknowledgement = Type.Object(
   {
@@ -40,7 +41,15 @@ export function registerAcknowledgementRoute(
 ): void {
   app.post<{ Params: { id: string }; Body: ProxyAcknowledgement }>(
     '/api/orders/:id/acknowledgement',
-    { config: { access: 'operate' }, schema: { body: ProxyAcknowledgement } },
+    {
+      config: { access: 'operate' },
+      schema: {
+        summary: "Record the kvittens on behalf of a provider not connected to any system (R-ORDER-FAX-FALLBACK)",
+        params: Type.Object({ id: Type.String({ description: "Brygga's order id or the source system's reference" }) }),
+        body: ProxyAcknowledgement,
+        response: { 202: Accepted, ...SECURED_PROBLEMS, ...problems(400, 404, 409, 503) },
+      },
+    },
     async (request, reply) => {
       const orderId = await deps.traces.resolve(request.params.id);
       const order = orderId ? await deps.registry.find(orderId) : undefined;

@@ -25,6 +25,8 @@ export function registerOpenApi(app: FastifyInstance): void {
         },
       },
     },
+    // Shared schemas (Problem) become components named by their $id.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     transform: ({ schema, url, route }) => ({
       url,
       schema: { ...schema, ...(route.config?.access === 'public' ? { security: [] } : { security: SECURED }) },

@@ -1,7 +1,9 @@
 // POST /api/deliveries/{id}/replay: sends a delivery that gave up once more, after the operator
 // fixed the cause (Lifecare back up, an inbox corrected). Same delivery id, so Lifecare still
 // sees one message however often it is replayed; a delivery that got through is not resent.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { Accepted, problems, SECURED_PROBLEMS } from './schemas.ts';
 import { stableId, type CloudEvent } from '../canonical/envelope.ts';
 import { EVENT_TYPES } from '../canonical/event-types.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
@@ -32,7 +34,14 @@ export async function requestAgain(
 }
 
 export function registerReplayRoute(app: FastifyInstance, deps: { publisher: EventPublisher; store: KeyValueStore; clock: Clock }): void {
-  app.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', { config: { access: 'operate' } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', {
+    config: { access: 'operate' },
+    schema: {
+      summary: 'Send a delivery that gave up once more, under the same delivery id',
+      params: Type.Object({ id: Type.String({ description: 'The delivery id (deliveries[] of the trace, status failed)' }) }),
+      response: { 202: Accepted, ...SECURED_PROBLEMS, ...problems(404, 409, 503) },
+    },
+  }, async (request, reply) => {
     const deliveryId = request.params.id;
     if (await deps.store.get(deliveredKey(deliveryId))) {
       return sendProblem(reply, new BryggaError('BRY_ALREADY_DELIVERED', 'the receiving system already acknowledged this delivery'));

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts';
 import type { ParticipantListReport } from '../reports/participant-list.ts';
 import type { ReportService, RenderedReport } from '../reports/service.ts';
 import { stockholmDate } from '../reports/order-states.ts';
+import { Accepted, problems, Report, SECURED_PROBLEMS } from './schemas.ts';
 
 type Format = 'json' | 'csv' | 'text';
 
@@ -22,7 +23,8 @@ function send(reply: FastifyReply, report: RenderedReport, format: Format = 'jso
   return reply.send(report.json);
 }
 
-const formatQuery = { type: 'string', enum: ['json', 'csv', 'text'] } as const;
+const formatQuery = { type: 'string', enum: ['json', 'csv', 'text'], description: 'json (default), csv (for Excel) or text' } as const;
+const reportResponses = { 200: Report, ...SECURED_PROBLEMS, ...problems(400) };
 
 /** The event's data: units, counts and the Swedish text; no personal data. */
 function summaryData(report: ParticipantListReport, text: string): ParticipantSummaryData {
@@ -38,7 +40,14 @@ function summaryData(report: ParticipantListReport, text: string): ParticipantSu
 export function registerReportRoutes(app: FastifyInstance, deps: { reports: ReportService; clock: Clock; publisher: EventPublisher }): void {
   app.get<{ Querystring: { asOf?: string; format?: Format } }>(
     '/api/reports/section-leader',
-    { config: { access: 'read', personalData: true }, schema: { querystring: { type: 'object', properties: { asOf: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
+    {
+      config: { access: 'read', personalData: true },
+      schema: {
+        summary: "The section leader's monthly review (R-EXEC-3M, R-ORDER-ONE-ACTIVE); pseudonymous client ids, audited",
+        querystring: { type: 'object', properties: { asOf: { type: 'string', description: 'YYYY-MM-DD, default today (Stockholm)' }, format: formatQuery }, additionalProperties: false },
+        response: reportResponses,
+      },
+    },
     async (request, reply) => {
       const asOf = request.query.asOf ?? stockholmDate(new Date(deps.clock.now()).toISOString());
       return send(reply, await deps.reports.sectionLeader(asOf), request.query.format);
@@ -46,17 +55,38 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
   );
   app.get<{ Querystring: { quarter: string; format?: Format } }>(
     '/api/reports/evb',
-    { config: { access: 'read', personalData: true }, schema: { querystring: { type: 'object', required: ['quarter'], properties: { quarter: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
+    {
+      config: { access: 'read', personalData: true },
+      schema: {
+        summary: 'The quarterly report to IVO of decisions not executed within three months (birth dates: audited)',
+        querystring: { type: 'object', required: ['quarter'], properties: { quarter: { type: 'string', description: 'YYYYQn, e.g. 2026Q3' }, format: formatQuery }, additionalProperties: false },
+        response: reportResponses,
+      },
+    },
     async (request, reply) => send(reply, await deps.reports.evb(request.query.quarter), request.query.format),
   );
   app.get<{ Querystring: { month: string; format?: Format } }>(
     '/api/reports/participant-lists',
-    { config: { access: 'read' }, schema: { querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string' }, format: formatQuery }, additionalProperties: false } } },
+    {
+      config: { access: 'read' },
+      schema: {
+        summary: "The coordinator's compilation of the day centres' month-end participant lists (R-MONTHLY-LIST)",
+        querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string', description: 'YYYY-MM' }, format: formatQuery }, additionalProperties: false },
+        response: reportResponses,
+      },
+    },
     async (request, reply) => send(reply, await deps.reports.participantLists(request.query.month), request.query.format),
   );
   app.post<{ Params: { month: string } }>(
     '/api/reports/participant-lists/:month/forward',
-    { config: { access: 'operate' }, schema: { params: { type: 'object', required: ['month'], properties: { month: { type: 'string' } } } } },
+    {
+      config: { access: 'operate' },
+      schema: {
+        summary: "Send a month's compilation to the case officers' shared inbox (R-MONTHLY-LIST)",
+        params: { type: 'object', required: ['month'], properties: { month: { type: 'string', description: 'YYYY-MM' } } },
+        response: { 202: Accepted, ...SECURED_PROBLEMS, ...problems(400, 503) },
+      },
+    },
     async (request, reply) => {
       const { month } = request.params;
       const rendered = await deps.reports.participantLists(month);

@@ -20,6 +20,8 @@ import { sendProblem } from './problem.ts';
 import { declareAccess, registerAccessHook } from './access.ts';
 import { registerAuditHook } from './audit.ts';
 import { registerOpenApi } from './openapi.ts';
+import { DeadlineList, Health, OrderTrace, Problem, problems, SECURED_PROBLEMS } from './schemas.ts';
+import { Type } from '@sinclair/typebox';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 
@@ -71,6 +73,9 @@ const STATUSES: DeadlineStatus[] = ['open', 'met', 'breached', 'cancelled'];
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes });
 
+  // Response schemas document the answers (OpenAPI); replies are sent as they are, never filtered by them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addSchema(Problem);
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: deps.maxBytes }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -109,13 +114,30 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerReplayRoute(app, deps);
   registerReportRoutes(app, deps);
 
-  app.get<{ Params: { id: string } }>('/api/orders/:id', { config: { access: 'read', personalData: true } }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/orders/:id', {
+    config: { access: 'read', personalData: true },
+    schema: {
+      summary: "An order's trace: its events, deliveries and deadlines (audited: personal data)",
+      params: Type.Object({ id: Type.String({ description: "Brygga's order id or the source system's reference (Lifecare BeslutsId)" }) }),
+      response: { 200: OrderTrace, ...SECURED_PROBLEMS, ...problems(404, 503) },
+    },
+  }, async (request, reply) => {
     const trace = await deps.traces.trace(request.params.id);
     if (!trace) return sendProblem(reply, new BryggaError('BRY_ORDER_NOT_FOUND', 'no order with that id or reference'));
     return trace;
   });
 
-  app.get<{ Querystring: { status?: string; limit?: string } }>('/api/deadlines', { config: { access: 'read' } }, async (request, reply) => {
+  app.get<{ Querystring: { status?: string; limit?: string } }>('/api/deadlines', {
+    config: { access: 'read' },
+    schema: {
+      summary: 'Deadlines in a status, soonest due first, with the total',
+      querystring: Type.Object({
+        status: Type.Optional(Type.String({ description: 'open (default), met, breached or cancelled' })),
+        limit: Type.Optional(Type.String({ description: 'How many, 1–1000 (default 100)' })),
+      }),
+      response: { 200: DeadlineList, ...SECURED_PROBLEMS, ...problems(400) },
+    },
+  }, async (request, reply) => {
     const status = (request.query.status ?? 'open') as DeadlineStatus;
     if (!STATUSES.includes(status)) {
       return sendProblem(reply, new BryggaError('BRY_BAD_REQUEST', `status must be one of ${STATUSES.join(', ')}`));
@@ -135,10 +157,11 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return reply.code(503).send({ status: 'unavailable', detail: (error as Error).message });
     }
   };
-  app.get('/health', { config: { access: 'public' } }, healthRoute);
-  app.get('/ready', { config: { access: 'public' } }, healthRoute);
+  const healthSchema = { response: { 200: Health, 503: Health } };
+  app.get('/health', { config: { access: 'public' }, schema: { summary: 'Liveness: 503 naming the failing stage, loop or store', ...healthSchema } }, healthRoute);
+  app.get('/ready', { config: { access: 'public' }, schema: { summary: 'Readiness: as /health', ...healthSchema } }, healthRoute);
 
-  app.get('/metrics', { config: { access: 'read' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'read' }, schema: { summary: 'Prometheus metrics (text exposition format)', response: { 200: Type.String(), ...SECURED_PROBLEMS } } }, async (_request, reply) => {
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

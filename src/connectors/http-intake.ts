@@ -4,6 +4,7 @@
 // documents over HTTP can.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendProblem } from '../api/problem.ts';
+import { Accepted, problems, SECURED_PROBLEMS } from '../api/schemas.ts';
 import type { CloudEvent } from '../canonical/envelope.ts';
 import { BryggaError } from '../errors.ts';
 import type { ConnectorContext, ParseContext } from './connector.ts';
@@ -54,7 +55,11 @@ export function parseHttpIntake(route: HttpIntakeRoute, original: Buffer, conten
 export function registerHttpIntake(app: FastifyInstance, route: HttpIntakeRoute, ctx: ConnectorContext): void {
   void app.register(async (scope) => {
     const bodyOf = takeBodiesAsSent(scope, ctx.maxBytes);
-    scope.post(`/connectors/${route.system}/messages`, async (request, reply) => {
+    const schema = {
+      summary: `A ${route.system} message (${route.mediaTypes.join(' or ')}), taken once its events are on the bus`,
+      response: { 202: Accepted, ...SECURED_PROBLEMS, ...problems(400, 413, 415, 503) },
+    };
+    scope.post(`/connectors/${route.system}/messages`, { schema }, async (request, reply) => {
       const { original, contentType } = bodyOf(request);
       const outcome = await ctx.intake({
         system: route.system,
