@@ -31,6 +31,8 @@ export const ERRORS = {
   BRY_ALREADY_DELIVERED: { status: 409, retryable: false, title: 'The delivery already got through' },
   BRY_BUS_UNAVAILABLE: { status: 503, retryable: true, title: 'The bus did not accept the event' },
   BRY_DATA_DIR_IN_USE: { status: 500, retryable: false, title: 'Another Brygga owns the data directory' },
+  BRY_REVIEW_DECIDED: { status: 409, retryable: false, title: 'The message in the review list was already attached or dismissed' },
+  BRY_MAILBOX_UNAVAILABLE: { status: 503, retryable: true, title: 'The mailbox (IMAP) could not be read' },
   BRY_UNAUTHENTICATED: { status: 401, retryable: false, title: 'A valid credential is required' },
   BRY_FORBIDDEN: { status: 403, retryable: false, title: 'The credential does not allow this' },
   BRY_AUTH_NOT_CONFIGURED: { status: 500, retryable: false, title: 'No credentials are configured for a host other than loopback' },
