@@ -3,7 +3,11 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'BRYGGA_KAFKA_CLIENT', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
+
+/** The Kafka clients the bus can run on (BRYGGA_KAFKA_CLIENT). */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClient = (typeof KAFKA_CLIENTS)[number];
 
 export interface Settings {
   port: number;
@@ -15,6 +19,8 @@ export interface Settings {
   kafkaNamespace?: string;
   /** Replicas of each topic Brygga creates; unset: the broker's default. */
   kafkaReplicationFactor?: number;
+  /** The client the Kafka bus runs on: kafkajs (unset) or platformatic (@platformatic/kafka). */
+  kafkaClient?: KafkaClient;
   redisUrl?: string;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   redisPrefix: string;
@@ -38,6 +44,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
     kafkaNamespace: kafkaNamespace(env.BRYGGA_KAFKA_NAMESPACE),
     kafkaReplicationFactor: replicationFactor(env.BRYGGA_KAFKA_REPLICATION_FACTOR),
+    kafkaClient: kafkaClient(env.BRYGGA_KAFKA_CLIENT),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -57,4 +64,11 @@ function replicationFactor(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 32767) throw new Error(`BRYGGA_KAFKA_REPLICATION_FACTOR must be a whole number of replicas (1 or more), got '${value}'`);
   return n;
+}
+
+function kafkaClient(value: string | undefined): KafkaClient | undefined {
+  if (!value) return undefined;
+  const client = KAFKA_CLIENTS.find((c) => c === value);
+  if (!client) throw new Error(`BRYGGA_KAFKA_CLIENT must be one of ${KAFKA_CLIENTS.join(', ')}, got '${value}'`);
+  return client;
 }
