@@ -31,6 +31,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { deadlineCounts, undelivered } from './operations/overview.ts';
 import type { DeliveryChannel } from './routing/channel.ts';
+import { ReviewList } from './review/review-list.ts';
 import { ContactHours } from './routing/contact-hours.ts';
 import { DeadLetters } from './routing/dead-letters.ts';
 import { DeliveryWorker } from './routing/delivery-worker.ts';
@@ -129,7 +130,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
   const registry = new OrderRegistry(store);
   const connectorContext: ConnectorContext = {
     intake: createIntake({ publisher, deadLetters, metrics, logger: logger.child({ component: 'intake' }) }),
-    clock, logger, pseudonymKey: config.pseudonymKey, maxBytes: config.maxBodyBytes,
+    clock, logger, pseudonymKey: config.pseudonymKey, maxBytes: config.maxBodyBytes, reviews: new ReviewList(store),
   };
   const connectors = activeConnectors(CONNECTORS, config.systems);
   const channels = new Map<string, DeliveryChannel>();

@@ -61,6 +61,10 @@ const isRealDate = (value: string): boolean => {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 };
 
+/** A mail mailparser cannot read: refused with its bytes like any other. */
+export const unreadableMail = (): BryggaError =>
+  new BryggaError('BRY_INVALID_MESSAGE', 'not a readable e-mail', [{ code: 'BRY_INVALID_FIELD', field: '(message)', rule: 'FORMAT-RFC5322', detail: 'the mail could not be parsed' }]);
+
 function refuse(problems: FieldProblem[]): never {
   const code = problems.every((p) => p.code === 'BRY_ORDER_NOT_FOUND') ? 'BRY_ORDER_NOT_FOUND' : 'BRY_INVALID_MESSAGE';
   throw new BryggaError(code, `mail reply refused: ${problems.map((p) => `${p.field} (${p.rule}): ${p.detail}`).join('; ')}`, problems);
@@ -97,6 +101,14 @@ export function replyEvents(mail: ReplyMail, records: ReadonlyMap<string, readon
   if (!order) {
     refuse([{ code: 'BRY_ORDER_NOT_FOUND', field: 'Subject', rule: 'R-ORDER-FAX-FALLBACK', detail: `no order Brygga sent by mail answers to the token${unknown.length > 1 ? 's' : ''} in the subject` }]);
   }
+  return acknowledgementEvents(mail, order, raw, receivedAt);
+}
+
+/**
+ * The events of a reply to `order`: what a reply naming the order gives, and what a person's
+ * attaching a mail from the review list to the order gives (the same event ids, from its Message-ID).
+ */
+export function acknowledgementEvents(mail: ReplyMail, order: SentRecord, raw: Buffer, receivedAt: number): CloudEvent[] {
 
   const own = ownLines(mail.text);
   const first = own.find((line) => line !== '') ?? '';

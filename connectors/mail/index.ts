@@ -5,6 +5,7 @@ import type { Connector, ConnectorContext } from '../../src/connectors/connector
 import { MailChannel } from './channel.ts';
 import { MailConfig, withDefaults } from './config.ts';
 import { MailPoller } from './poller.ts';
+import { attachReply, readForReview } from './review.ts';
 
 export { MailConfig } from './config.ts';
 
@@ -13,4 +14,6 @@ export const mail: Connector<MailConfig> = {
   configSchema: MailConfig,
   pollers: (config: MailConfig, ctx: ConnectorContext) => [new MailPoller(withDefaults(config), ctx)],
   channel: (config: MailConfig, ctx: ConnectorContext) => new MailChannel(withDefaults(config), ctx.logger),
+  attachFromReview: (config: MailConfig, original: Buffer, receivedAt: number, orderId: string) => attachReply(withDefaults(config), original, receivedAt, orderId),
+  readForReview,
 };

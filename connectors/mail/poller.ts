@@ -6,9 +6,8 @@
 import type { ConnectorContext, Poller } from '../../src/connectors/connector.ts';
 import type { IntakeOutcome } from '../../src/connectors/intake.ts';
 import { PollLoop } from '../../src/connectors/poll-loop.ts';
-import { BryggaError } from '../../src/errors.ts';
 import type { MailConfig } from './config.ts';
-import { readReply, replyEvents, type ReplyMail } from './inbound.ts';
+import { readReply, replyEvents, unreadableMail, type ReplyMail } from './inbound.ts';
 import { ensureFolders, imapReason, recordsFor, withImap, type Imap } from './mailbox.ts';
 import { describeNoAnswer } from '../../src/routing/http-failure.ts';
 import { tokensIn, type SentRecord } from './token.ts';
@@ -109,10 +108,16 @@ export class MailPoller implements Poller {
       original: raw,
       contentType: 'message/rfc822',
       parse: () => {
-        if (!parsed) throw new BryggaError('BRY_INVALID_MESSAGE', 'not a readable e-mail', [{ code: 'BRY_INVALID_FIELD', field: '(message)', rule: 'FORMAT-RFC5322', detail: 'the mail could not be parsed' }]);
+        if (!parsed) throw unreadableMail();
         return replyEvents(parsed, records, raw, receivedAt);
       },
     });
+    // Kept for a person (R-ORDER-FAX-FALLBACK): attached to an order or dismissed from the review list.
+    if (!outcome.accepted) {
+      await this.ctx.reviews?.record({
+        system: 'mail', original: raw, contentType: 'message/rfc822', receivedAt, problems: outcome.error.problems, deadLetterId: outcome.deadLetterId,
+      });
+    }
     await this.hooks.afterIntake?.(uid, outcome);
     await this.move(client, uid, outcome.accepted ? folders.processed : folders.review);
     logger.info({ system: 'mail', uid, accepted: outcome.accepted, folder: outcome.accepted ? folders.processed : folders.review }, outcome.accepted ? 'reply processed' : 'reply refused: kept for review');

@@ -12,6 +12,7 @@ import type { OrderRegistry } from '../routing/order-registry.ts';
 import { registerAcknowledgementRoute } from './acknowledgement.ts';
 import { registerReplayRoute } from './replay.ts';
 import { registerReportRoutes } from './reports.ts';
+import { registerReviewRoutes } from './review.ts';
 import type { ReportService } from '../reports/service.ts';
 import type { ActiveConnector, ConnectorContext } from '../connectors/connector.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
@@ -113,6 +114,7 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerAcknowledgementRoute(app, deps);
   registerReplayRoute(app, deps);
   registerReportRoutes(app, deps);
+  registerReviewRoutes(app, deps);
 
   app.get<{ Params: { id: string } }>('/api/orders/:id', {
     config: { access: 'read', personalData: true },

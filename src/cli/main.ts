@@ -6,6 +6,7 @@ import { deadLettersCommand } from './dead-letters.ts';
 import { deadlinesCommand } from './deadlines.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { reportsCommand } from './reports.ts';
+import { reviewCommand } from './review.ts';
 import { startCommand } from './start.ts';
 
 const program = new Command('brygga')
@@ -17,6 +18,7 @@ program.addCommand(deadlinesCommand());
 program.addCommand(deadLettersCommand());
 program.addCommand(rebuildCommand());
 program.addCommand(reportsCommand());
+program.addCommand(reviewCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CloudEvent } from '../canonical/envelope.ts';
 import type { Clock } from '../clock.ts';
+import type { ReviewList } from '../review/review-list.ts';
 import type { DeliveryChannel } from '../routing/channel.ts';
 import type { Intake } from './intake.ts';
 
@@ -20,6 +21,8 @@ export interface ConnectorContext {
   pseudonymKey: string;
   /** Largest inbound message, attachments included. */
   maxBytes: number;
+  /** Where a poller keeps a message that matched no order, or several, for a person. */
+  reviews?: ReviewList;
 }
 
 /** What a parser needs besides the bytes. */
@@ -55,6 +58,10 @@ export interface Connector<C = unknown> {
   replayParse?(original: Buffer, contentType: string | undefined, config: C, ctx: ParseContext): CloudEvent[];
   /** Delivers to the system's inboxes. */
   channel?(config: C, ctx: ConnectorContext): DeliveryChannel;
+  /** A message from the review list read as if it had named this order: the events it then gives, or a BryggaError. */
+  attachFromReview?(config: C, original: Buffer, receivedAt: number, orderId: string): Promise<CloudEvent[]>;
+  /** A message from the review list as a person reads it (a mail: subject, date, text). */
+  readForReview?(original: Buffer): Promise<Record<string, string>>;
 }
 
 /** A connector whose block is in the configuration, with that block. */

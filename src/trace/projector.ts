@@ -28,6 +28,10 @@ export interface TraceEntry {
   kind?: string;
   rule?: string;
   dueAt?: string;
+  /** A message attached from the review list: its id, the operator who attached it, and why. */
+  reviewId?: string;
+  by?: string;
+  reason?: string;
 }
 
 export const traceKey = (orderId: string): string => `trace:${orderId}`;

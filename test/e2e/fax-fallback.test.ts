@@ -98,4 +98,61 @@ describe('an order for a provider outside every system (embedded)', () => {
     const kvittens = await waitFor(() => paraply.received.map((r) => r.body.toString('utf8')).filter((b) => b.includes('<par:Kvittens>')), (k) => k.length >= 1, 'a Kvittens at Paraply');
     expect(kvittens[0]).toContain(`<par:BestallningsId>${bestallningsId}</par:BestallningsId>`);
   }, 180_000);
+
+  it('R-ORDER-FAX-FALLBACK: a reply without the token waits in the review list; attached to the order by a person it meets the kvittens, recorded', async () => {
+    const bestallningsId = `P-R${Math.floor(Math.random() * 1e6)}`;
+    const order = readFileSync(new URL('../../connectors/paraply/fixtures/bestallning-ej-ansluten/input.xml', import.meta.url), 'utf8')
+      .replaceAll('P-2026-0042', bestallningsId)
+      .replaceAll('PAR-77120', `PAR-${bestallningsId}`);
+    expect((await fetch(`${brygga.url}/connectors/paraply/soap`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: order })).status).toBe(200);
+    await waitFor(() => mailboxOf(greenMail, PROVIDER, PROVIDER).catch(() => []), (mails) => mails.some((m) => m.parsed.subject?.includes(bestallningsId)), 'the order in the provider\'s mailbox', 60_000);
+
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: greenMail.smtpPort, secure: false });
+    // The provider typed a new subject: no token, so no order Brygga can tell.
+    await smtp.sendMail({ from: `Omsorgsbolaget <${PROVIDER}>`, to: BRYGGA.email, subject: `Ang. beställning ${bestallningsId}`, text: 'MOTTAGEN\nSTARTDATUM 2026-12-01\n' });
+    await smtp.sendMail({ from: `Omsorgsbolaget <${PROVIDER}>`, to: BRYGGA.email, subject: `Fråga ${bestallningsId}`, text: 'Hur många platser har ni kvar?\n' });
+    type Listed = { total: number; items: { id: string; status: string; problems: { field: string }[]; decision?: Record<string, unknown> }[] };
+    const review = `${brygga.url}/api/review`;
+    const open = await waitFor(() => getJson<Listed>(`${review}?status=open`), (l) => l.total === 2, 'both replies in the review list', 60_000);
+    const shown = await Promise.all(open.items.map((i) => getJson<{ id: string; message: { subject: string; text: string } }>(`${review}/${i.id}`)));
+    const acknowledgement = shown.find((m) => m.message.subject.startsWith('Ang.'))!;
+    const question = shown.find((m) => m.message.subject.startsWith('Fråga'))!;
+    expect(acknowledgement.message.text).toContain('MOTTAGEN');
+    const original = await fetch(`${review}/${acknowledgement.id}/original`);
+    expect(original.headers.get('content-type')).toBe('message/rfc822');
+    expect(await original.text()).toMatch(/^Return-Path: .*\r?\n[\s\S]*\r?\n\r?\nMOTTAGEN\r?\nSTARTDATUM 2026-12-01/);
+
+    const post = (path: string, body: unknown) => fetch(`${review}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // A question is no acknowledgement: attaching it is refused and changes nothing.
+    const notAck = await post(`${question.id}/attach`, { orderId: bestallningsId, by: 'avg-handl-1' });
+    expect(notAck.status).toBe(400);
+    expect(await notAck.json()).toMatchObject({ code: 'BRY_INVALID_MESSAGE', problems: [{ field: 'Body', rule: 'R-KVITTENS-3VD' }] });
+
+    const attached = await post(`${acknowledgement.id}/attach`, { orderId: bestallningsId, by: 'avg-handl-1', reason: 'the reply lacked the reference token' });
+    expect(attached.status).toBe(200);
+    const item = (await attached.json()) as { status: string; decision: { orderId: string; by: string; at: string; eventIds: string[] } };
+    expect(item).toMatchObject({ status: 'attached', decision: { by: 'avg-handl-1', reason: 'the reply lacked the reference token' } });
+    expect(item.decision.eventIds).toHaveLength(2);
+    // The same attach again changes nothing; another decision is refused.
+    expect((await post(`${acknowledgement.id}/attach`, { orderId: bestallningsId, by: 'avg-handl-1' })).status).toBe(200);
+    const second = await post(`${acknowledgement.id}/dismiss`, { reason: 'changed my mind', by: 'avg-handl-2' });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ code: 'BRY_REVIEW_DECIDED' });
+
+    const trace = await waitFor(
+      () => getJson<OrderTrace>(`${brygga.url}/api/orders/${bestallningsId}`),
+      (t) => t.deadlines?.some((d) => d.kind === 'kvittens' && d.status === 'met'),
+      'the kvittens deadline met by the attached reply',
+      60_000,
+    );
+    expect(trace.orderId).toBe(item.decision.orderId);
+    expect(trace.events.map((e) => e.type)).toEqual(expect.arrayContaining(['se.brygga.order.acknowledged.v1', 'se.brygga.order.start-confirmed.v1']));
+    expect(trace.events.find((e) => e.type === 'se.brygga.review.attached')).toMatchObject({ reviewId: acknowledgement.id, by: 'avg-handl-1', time: item.decision.at });
+
+    const dismissed = await post(`${question.id}/dismiss`, { reason: 'a question, answered by phone' });
+    expect(dismissed.status).toBe(200);
+    expect(await dismissed.json()).toMatchObject({ status: 'dismissed', decision: { reason: 'a question, answered by phone' } });
+    const all = await getJson<Listed>(review);
+    expect(Object.fromEntries(all.items.map((i) => [i.id, i.status]))).toEqual({ [acknowledgement.id]: 'attached', [question.id]: 'dismissed' });
+  }, 180_000);
 });
