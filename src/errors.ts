@@ -37,7 +37,7 @@ export const ERRORS = {
   BRY_FORBIDDEN: { status: 403, retryable: false, title: 'The credential does not allow this' },
   BRY_AUTH_NOT_CONFIGURED: { status: 500, retryable: false, title: 'No credentials are configured for a host other than loopback' },
   BRY_PORT_IN_USE: { status: 500, retryable: false, title: 'The HTTP port is in use' },
-  BRY_NO_EVENT_LOG: { status: 500, retryable: false, title: 'The data directory holds no event log' },
+  BRY_NO_DATA: { status: 500, retryable: false, title: 'The data directory holds no Brygga data' },
   BRY_AUDIT_FAILED: { status: 503, retryable: true, title: 'The audit log could not be written' },
   BRY_INTERNAL: { status: 500, retryable: false, title: 'Unexpected error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -7,6 +7,7 @@ import { settingsFromEnv } from '../config/settings.ts';
 import { createLogger } from '../logger.ts';
 import { openBus } from '../main.ts';
 import { stockholmDate } from '../reports/order-states.ts';
+import { requireData } from './data-dir.ts';
 import { REPORT_PARAMETERS, ReportService, type RenderedReport } from '../reports/service.ts';
 
 interface OutputOptions {
@@ -16,6 +17,7 @@ interface OutputOptions {
 
 async function produce(make: (reports: ReportService) => Promise<RenderedReport>, options: OutputOptions): Promise<void> {
   const settings = settingsFromEnv(process.env);
+  requireData(settings, ['bus']);
   const bus = openBus(settings, createLogger({ level: 'warn' }));
   try {
     const report = await make(new ReportService(bus, loadConfig(settings.configFile, settings.env)));

@@ -10,6 +10,7 @@ import { settingsFromEnv } from '../config/settings.ts';
 import type { DeadlineRule } from '../deadlines/rules.ts';
 import { createLogger } from '../logger.ts';
 import { deadlineSetup, openAdapters, topicSpecs } from '../main.ts';
+import { requireData } from './data-dir.ts';
 import type { Store } from '../store/store.ts';
 
 export interface StoreCommandContext {
@@ -24,6 +25,8 @@ export interface StoreCommandContext {
 
 export async function withStore(run: (ctx: StoreCommandContext) => Promise<number>): Promise<void> {
   const settings = settingsFromEnv(process.env);
+  // The log is what these commands read; a lost store is what rebuild is for.
+  requireData(settings, ['bus']);
   const config = loadConfig(settings.configFile, settings.env);
   const { rules, calendar } = deadlineSetup(config);
   const { bus, store } = openAdapters(settings, createLogger({ level: 'warn' }));

@@ -1,6 +1,7 @@
 // The process settings that come from the environment (the composition root is the only
 // place that reads process.env, through this function).
 import { fileURLToPath } from 'node:url';
+import { BryggaError } from '../errors.ts';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
 export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'BRYGGA_KAFKA_CLIENT', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
@@ -35,7 +36,7 @@ export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/brygga.ex
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BryggaError('BRY_CONFIG_INVALID', `PORT must be a port number, got '${env.PORT}'`);
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -55,20 +56,20 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
 
 function kafkaNamespace(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new Error(`BRYGGA_KAFKA_NAMESPACE may hold letters, digits, '.', '_' and '-' only, got '${value}'`);
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_NAMESPACE may hold letters, digits, '.', '_' and '-' only, got '${value}'`);
   return value;
 }
 
 function replicationFactor(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 32767) throw new Error(`BRYGGA_KAFKA_REPLICATION_FACTOR must be a whole number of replicas (1 or more), got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 32767) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_REPLICATION_FACTOR must be a whole number of replicas (1 or more), got '${value}'`);
   return n;
 }
 
 function kafkaClient(value: string | undefined): KafkaClient | undefined {
   if (!value) return undefined;
   const client = KAFKA_CLIENTS.find((c) => c === value);
-  if (!client) throw new Error(`BRYGGA_KAFKA_CLIENT must be one of ${KAFKA_CLIENTS.join(', ')}, got '${value}'`);
+  if (!client) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_CLIENT must be one of ${KAFKA_CLIENTS.join(', ')}, got '${value}'`);
   return client;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.ts';
 
-const START_ONLY = ['BRY_CONFIG_INVALID', 'BRY_DATA_DIR_IN_USE', 'BRY_AUTH_NOT_CONFIGURED', 'BRY_PORT_IN_USE', 'BRY_NO_EVENT_LOG', 'BRY_INTERNAL'];
+const START_ONLY = ['BRY_CONFIG_INVALID', 'BRY_DATA_DIR_IN_USE', 'BRY_AUTH_NOT_CONFIGURED', 'BRY_PORT_IN_USE', 'BRY_NO_DATA', 'BRY_INTERNAL'];
 
 describe('error codes', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
