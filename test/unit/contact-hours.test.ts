@@ -54,6 +54,11 @@ describe('contact hours (R-CONTACT-HOURS), default windows 07:00-08:30 and 15:00
     expect(notice('fee-administrator', '2026-11-24T22:00:00+01:00', 'coordinator')).toBe('2026-11-24T21:00:00.000Z');
   });
 
+  it('Omtankens Hus keeps its own windows in the example configuration (07:00-09:00, 15:30-17:00)', () => {
+    expect(notice('unit:dv-omtanken', '2026-11-24T08:45:00+01:00')).toBe('2026-11-24T07:45:00.000Z');
+    expect(notice('unit:dv-omtanken', '2026-11-24T15:10:00+01:00')).toBe('2026-11-24T14:30:00.000Z');
+  });
+
   it('a provider outside the configuration, reached at the fax or e-mail its order names, keeps the day-centre windows', () => {
     expect(notice('fallback:UTF-0193', '2026-11-24T10:00:00+01:00', 'fallback')).toBe('2026-11-24T14:00:00.000Z');
   });
