@@ -34,7 +34,12 @@ const READ_PERSONAL = { access: 'read', personalData: true } as const;
 const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
 const asset = (name: string): string => readFileSync(new URL(`../dashboard/${name}`, import.meta.url), 'utf8');
 
-export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsDeps): void {
+/** In a plugin of its own, so that it loads after the API's (its access hook, its OpenAPI document) and they see these routes. */
+export function registerOperationsRoutes(root: FastifyInstance, deps: OperationsDeps): void {
+  void root.register(async (app) => routes(app, deps));
+}
+
+function routes(app: FastifyInstance, deps: OperationsDeps): void {
   registerDeadLetterRoutes(app, deps);
 
   // The page and its files hold no data: they load before the login, which the script asks for.

@@ -19,6 +19,9 @@ const MISSPELT = 'ÄO Dagverksamhet Inkrog';
 /** Runs `brygga …` in this process with the test's settings; returns what it printed and the exit code. */
 async function brygga(settings: Settings, ...args: string[]): Promise<{ out: string; code: number }> {
   const saved = { ...process.env };
+  // The embedded adapters, as the test's Brygga uses, whatever broker the test run was given.
+  delete process.env.KAFKA_BROKERS;
+  delete process.env.REDIS_URL;
   Object.assign(process.env, settings.env, { BRYGGA_DATA_DIR: settings.dataDir, BRYGGA_CONFIG: settings.configFile });
   let out = '';
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { CONNECTORS } from '../../connectors/index.ts';
+import { registerOperationsRoutes } from '../../src/api/operations.ts';
 import { buildApi } from '../../src/api/server.ts';
 import { activeConnectors } from '../../src/connectors/connector.ts';
 import { createIntake } from '../../src/connectors/intake.ts';
@@ -18,7 +19,10 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
+import { DeadLetterIndex } from '../../src/dead-letters/dead-letter-index.ts';
+import { DeadLetterReplayer } from '../../src/dead-letters/replay.ts';
 import { DeadLetters } from '../../src/routing/dead-letters.ts';
+import { InboxDirectory } from '../../src/routing/inboxes.ts';
 import { OrderRegistry } from '../../src/routing/order-registry.ts';
 import { ReportService } from '../../src/reports/service.ts';
 import { EmbeddedStore } from '../../src/store/embedded.ts';
@@ -58,22 +62,32 @@ export async function openTestApi(options: TestApiOptions): Promise<TestApi> {
   const maxBytes = options.maxBytes ?? config.maxBodyBytes;
   const deadLetters = new DeadLetters(publisher, metrics, () => systemClock.now());
   const { operatorKey, ...auth } = options.auth ?? {};
+  const connectors = activeConnectors(CONNECTORS, config.systems);
+  const connectorContext = {
+    intake: createIntake({ publisher, deadLetters, metrics, logger }),
+    clock: systemClock, logger, pseudonymKey: config.pseudonymKey, maxBytes,
+  };
+  const registry = new OrderRegistry(store);
   const app = buildApi({
     auth: new Authenticator({ apiKeys: [], ...auth }, { operatorKey, systems: Object.keys(config.systems) }),
     audit: new AuditLog(join(dataDir, 'audit'), systemClock.now),
     logger, store, metrics, publisher, clock: systemClock,
     traces: new TraceQuery(store),
-    registry: new OrderRegistry(store),
+    registry,
     reports: new ReportService(bus, config),
-    connectors: activeConnectors(CONNECTORS, config.systems),
-    connectorContext: {
-      intake: createIntake({ publisher, deadLetters, metrics, logger }),
-      clock: systemClock, logger, pseudonymKey: config.pseudonymKey, maxBytes,
-    },
+    connectors,
+    connectorContext,
     maxBytes,
     health: async () => ({ bus: 'embedded', store: 'embedded' }),
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  // The operator's routes as the composition root adds them (after the hook, so that it sees them).
+  const directory = new InboxDirectory(config);
+  const index = new DeadLetterIndex({ kv: store, retentionMs: config.deadLetters.retentionMs });
+  registerOperationsRoutes(app, {
+    store, registry, directory, metrics, clock: systemClock, systems: ['lifecare'], deadLetters: index,
+    replayer: new DeadLetterReplayer({ index, kv: store, connectors, connectorContext, directory, publisher, clock: systemClock }),
+  });
   await app.ready();
   return {
     app, bus, store, maxBytes, dataDir,

@@ -98,9 +98,9 @@ describe('access rules of every route', () => {
     expect(routes.filter((r) => !r.declaration).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
-  it('only /health, /ready and the API description are public', () => {
+  it('only /health, /ready, the API description and the dashboard\'s page and files are public', () => {
     const publicRoutes = routes.filter((r) => r.declaration?.access === 'public').map((r) => r.url);
-    for (const url of publicRoutes) expect(url).toMatch(/^\/(health|ready|openapi\.json|docs(\/.*)?)$/);
+    for (const url of publicRoutes) expect(url).toMatch(/^\/(health|ready|openapi\.json|docs(\/.*)?|dashboard\/(app\.js|style\.css))?$/);
   });
 
   it('without a credential: 401 with a Bearer challenge; public routes answer', async () => {
