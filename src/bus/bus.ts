@@ -38,9 +38,11 @@ export interface SubscribeOptions {
   /** Where a group with no committed offset starts. Default: earliest. */
   fromBeginning?: boolean;
   /**
-   * Called once per record, in partition order. The record's offset is committed only after
-   * the returned promise resolves (at-least-once). A rejection is retried with backoff by the
-   * adapter and never commits past the failed record, so handlers must be idempotent.
+   * Called once per record. The adapter hands records over in batches per partition: records
+   * of one key one after the other in offset order, records of different keys concurrently
+   * (src/bus/batch.ts). A batch is committed once, after every record in it is handled
+   * (at-least-once). A rejection is retried with backoff by the adapter and never commits past
+   * the failed record, so handlers must be idempotent.
    */
   handler: (record: ConsumedRecord) => Promise<void>;
 }

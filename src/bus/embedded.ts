@@ -1,8 +1,8 @@
 // The bus in-process, on files: for a single Brygga instance without Kafka. Scaling out to
 // several instances needs Kafka; two processes must never open one data dir.
 //
-// Layout under dataDir: topics/<topic>.log, one JSON line per record (partition 0 only, so the
-// order is total, not merely per key), and groups/<groupId>.json with the group's next offset
+// Layout under dataDir: topics/<topic>.log, one JSON line per record (partition 0 only; stages
+// see the order per key, see batch.ts), and groups/<groupId>.json with the group's next offset
 // per topic. A topic's retention (TopicSpec) drops whole records from the head by rewriting the
 // file; every line holds its offset, so offsets stay stable and the first line gives the first.
 import { EventEmitter } from 'node:events';
@@ -10,6 +10,8 @@ import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
+import { handleBatch } from './batch.ts';
+import { GroupCommit } from './group-commit.ts';
 import { abortableSleep } from './sleep.ts';
 import { fsyncDir, writeAtomically } from '../durable-file.ts';
 
@@ -22,9 +24,9 @@ export interface EmbeddedBusOptions {
   onClose?: () => void;
 }
 
-const BACKOFF_START_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
-const READ_BATCH = 64;
+/** Records read at once, and handed to a stage as one batch (one commit). */
+const READ_BATCH = 512;
 /** Trimming for size goes below the limit by a tenth, so the file is rewritten once per 10 % growth. */
 const TRIM_TO = 0.9;
 const TOPIC_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,249}$/;
@@ -198,6 +200,7 @@ interface View {
 /** One topic's append-only file and an index of where each record starts. */
 class TopicLog {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly appends = new GroupCommit<BusRecord>((records) => this.serial(() => this.write(records)));
   retention?: Retention;
 
   private constructor(
@@ -241,7 +244,7 @@ class TopicLog {
   }
 
   append(records: BusRecord[]): Promise<void> {
-    const run = this.serial(() => this.write(records));
+    const run = this.appends.add(records);
     const bytes = this.retention?.bytes ?? -1;
     if (bytes >= 0) {
       void run.then(() => {
@@ -447,8 +450,9 @@ interface Member {
 /**
  * A consumer group in this process. Like a Kafka group on single-partition topics: each topic
  * is delivered to one member (the earliest subscribed); the others stand by and take over from
- * the committed offset when it stops. One delivery loop per group, so a group's handler never
- * runs twice at once and a failing record holds up the group's other topics, as in kafkajs.
+ * the committed offset when it stops. One delivery loop per group hands out one batch at a time
+ * (batch.ts: keys concurrently, one key in order) and commits it whole; a failing record holds
+ * up its batch and the group's other topics until it succeeds.
  */
 class Group {
   private readonly members: Member[] = [];
@@ -553,13 +557,10 @@ class Group {
       }
       const { member, log, from } = work;
       try {
-        for (const record of await log.read(from, Math.min(log.end, from + READ_BATCH))) {
-          if (this.owner(log.name) !== member || member.stopping.signal.aborted) break;
-          const done = this.deliver(member, record);
-          this.inflight = { member, done: done.then(() => {}, () => {}) };
-          const delivered = await done.finally(() => (this.inflight = undefined));
-          if (!delivered) break;
-        }
+        const records = await log.read(from, Math.min(log.end, from + READ_BATCH));
+        const done = this.deliver(member, records);
+        this.inflight = { member, done: done.then(() => {}, () => {}) };
+        await done.finally(() => (this.inflight = undefined));
       } catch (err) {
         // Reading or committing failed (disk): back off rather than spin, then retry.
         this.log.error({ topic: log.name, err }, 'embedded delivery loop failed; retrying');
@@ -592,22 +593,10 @@ class Group {
     return this.members.find((m) => m.topics.includes(topic));
   }
 
-  /** Retries the handler with backoff until it succeeds (then commits) or the member stops. */
-  private async deliver(member: Member, record: ConsumedRecord): Promise<boolean> {
-    const where = { topic: record.topic, partition: 0, offset: record.offset, key: record.key };
-    for (let attempt = 1, delay = BACKOFF_START_MS; ; attempt++, delay = Math.min(delay * 2, BACKOFF_MAX_MS)) {
-      if (member.stopping.signal.aborted) return false;
-      try {
-        await member.handler(record);
-        break;
-      } catch (err) {
-        // Never the record's value: it can carry personal data.
-        this.log.error({ ...where, attempt, retryInMs: delay, err }, 'handler failed; retrying the same record');
-      }
-      await abortableSleep(delay, member.stopping.signal);
-    }
-    await this.commit(record.topic, Number(record.offset) + 1);
-    return true;
+  /** Hands the batch to the member's handler, then commits what it finished (all, unless it stopped). */
+  private async deliver(member: Member, records: ConsumedRecord[]): Promise<void> {
+    const handled = await handleBatch(records, { handler: member.handler, signal: member.stopping.signal, log: this.log });
+    if (handled > 0) await this.commit(records[0]!.topic, Number(records[handled - 1]!.offset) + 1);
   }
 
   private async commit(topic: string, next: number): Promise<void> {

@@ -1,9 +1,11 @@
 // The bus on Apache Kafka, via kafkajs. Needs a broker that still speaks the protocol versions
 // kafkajs 2.x uses: Kafka 3.x (see scripts/kafka/pom.xml).
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachMessagePayload, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
+import { handleBatch } from './batch.ts';
+import { GroupCommit } from './group-commit.ts';
 import { headersToStrings, topicConfig } from './kafka-shared.ts';
 import { abortableSleep } from './sleep.ts';
 
@@ -22,10 +24,17 @@ export interface KafkaBusOptions {
   defaultRetentionMs?: number;
   /** Replicas of each topic Brygga creates. Default: the broker's `default.replication.factor`. */
   replicationFactor?: number;
+  /** Partitions a member consumes at once. Default 6 (Brygga's default partitions per topic). */
+  partitionsConsumedConcurrently?: number;
+  /** How long a publish waits for others to share its produce request. Default 1 ms. */
+  lingerMs?: number;
+  /**
+   * How long the broker may hold a fetch (fetch.max.wait.ms). kafkajs's fetch waits it out even
+   * when records arrive meanwhile, so it is the latency of every hop; default 10 ms.
+   */
+  fetchMaxWaitMs?: number;
 }
 
-const BACKOFF_START_MS = 200;
-const BACKOFF_MAX_MS = 10_000;
 /** Heartbeat well within the 10 s session timeout while a record is retried. */
 const HEARTBEAT_SLICE_MS = 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
@@ -37,6 +46,7 @@ export class KafkaBus implements Bus {
   private producer?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly outgoing: GroupCommit<{ topic: string; message: Message }>;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.log = options.logger.child({ component: 'bus', adapter: 'kafka' });
@@ -54,6 +64,7 @@ export class KafkaBus implements Bus {
         else if (level <= logLevel.WARN) kafkaLog.warn(fields, message);
       },
     });
+    this.outgoing = new GroupCommit((items) => this.produce(items), options.lingerMs ?? 1);
   }
 
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
@@ -80,40 +91,60 @@ export class KafkaBus implements Bus {
 
   async publish(topic: string, records: BusRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const name = this.topicName(topic);
+    await this.outgoing.add(records.map((r) => ({ topic: name, message: { key: r.key, value: r.value, headers: { ...r.headers } } })));
+  }
+
+  /** One produce request for everything published meanwhile, messages in the order given. */
+  private async produce(items: { topic: string; message: Message }[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of items) {
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(message);
+      else byTopic.set(topic, [message]);
+    }
     const producer = await this.getProducer();
-    await producer.send({
-      topic: this.topicName(topic),
-      acks: -1,
-      messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
-    });
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
     // 10 s instead of waiting half a minute.
     const consumer = this.kafka.consumer({
-      groupId: `${this.namespace}${options.groupId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+      groupId: `${this.namespace}${options.groupId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 10, sessionTimeout: 10_000, heartbeatInterval: 1_000,
     });
     this.consumers.add(consumer);
     const stopping = new AbortController();
     const log = this.log.child({ groupId: options.groupId });
 
-    const eachMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
-      const record = toConsumed(this.ownName(topic), partition, message);
-      const where = { topic, partition, offset: message.offset, key: record.key };
-      for (let attempt = 1, delay = BACKOFF_START_MS; ; attempt++, delay = Math.min(delay * 2, BACKOFF_MAX_MS)) {
-        // Stopping: leave the record uncommitted; the group's next consumer gets it again.
-        if (stopping.signal.aborted) return;
-        try {
-          await options.handler(record);
-          break;
-        } catch (err) {
-          // Never the record's value: it can carry personal data.
-          log.error({ ...where, attempt, retryInMs: delay, err }, 'handler failed; retrying the same record');
-        }
-        await sleepWithHeartbeat(delay, heartbeat, stopping.signal);
+    const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
+      const { topic, partition } = batch;
+      const records = batch.messages.map((message) => toConsumed(this.ownName(topic), partition, message));
+      // Stopping, or the partition moved to another member in a rebalance: what is unfinished
+      // stays uncommitted, and whoever owns the partition next gets it again. The member
+      // heartbeats while its batch makes progress; a handler stuck for a whole session gets it
+      // evicted, and the supervisor subscribes again.
+      const stale = new AbortController();
+      let progressed = false;
+      const staleness = setInterval(() => {
+        if (stopping.signal.aborted || !isRunning() || isStale()) stale.abort();
+        else if (progressed) heartbeat().catch(() => stale.abort());
+        progressed = false;
+      }, HEARTBEAT_SLICE_MS);
+      try {
+        const signal = AbortSignal.any([stopping.signal, stale.signal]);
+        const handled = await handleBatch(records, {
+          handler: options.handler, signal, log,
+          pause: (ms, s) => sleepWithHeartbeat(ms, heartbeat, s),
+          onProgress: () => (progressed = true),
+        });
+        if (handled === 0 || stale.signal.aborted) return;
+        const last = records[handled - 1]!.offset;
+        resolveOffset(last);
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+      } finally {
+        clearInterval(staleness);
       }
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     };
 
     let end!: (reason: Error) => void;
@@ -127,7 +158,7 @@ export class KafkaBus implements Bus {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics.map((t) => this.topicName(t)), fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({ autoCommit: false, eachMessage });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6, eachBatch });
       // Resolve only once this member has its partitions and has resolved where to start in
       // them, so records published after subscribe() returns are seen even by a group that
       // starts at the latest offset.

@@ -1,53 +1,125 @@
-// Orders per second through the whole pipeline: HTTP in → bus → router → delivery to a Lifecare
-// stand-in (two deliveries per order: central inbox and coordinator).
-import { mkdtempSync } from 'node:fs';
+// The whole pipeline as it runs in production: `brygga start` as its own process (HTTP in → bus →
+// router → delivery to a Lifecare stand-in: two deliveries per order, central inbox and
+// coordinator), with the load generator and the stand-in in the bench's process, so they do
+// not take Brygga's CPU time on its own thread.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
-import { startBrygga } from '../../src/main.ts';
+import { spawnBrygga, type BryggaProcess } from '../support/brygga-process.ts';
 import { lifecareExample } from '../support/examples.ts';
-import { LifecareStandIn } from '../support/lifecare-standin.ts';
 import { postMessage } from '../support/http.ts';
+import { LifecareStandIn } from '../support/lifecare-standin.ts';
 import { waitFor } from '../support/wait.ts';
 
 export interface PipelineOptions {
-  orders: number;
-  concurrency: number;
-  kafkaBrokers?: string[];
+  kafkaBrokers?: string;
   redisUrl?: string;
+  /** BRYGGA_KAFKA_CLIENT for the Brygga process (kafkajs when absent). */
+  kafkaClient?: string;
 }
 
-export async function pipelineRate(options: PipelineOptions): Promise<number> {
-  const lifecare = new LifecareStandIn();
-  await lifecare.start();
-  const brygga = await startBrygga(
-    {
-      port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'brygga-bench-')), configFile: DEFAULT_CONFIG_FILE,
-      ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers, kafkaNamespace: `bench-${randomUUID().slice(0, 8)}.` } : {}),
-      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-      redisPrefix: `bench-${randomUUID().slice(0, 8)}:`, logLevel: 'silent',
-      env: { LIFECARE_URL: lifecare.url, BRYGGA_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789' },
-    },
-    { logDestination: pino.destination({ dest: '/dev/null' }) },
-  );
-  const run = randomUUID().slice(0, 6);
-  const bodies = Array.from({ length: options.orders }, (_, i) => lifecareExample('bestallning.xml', { beslutsId: `B-${run}-${i}` }));
-  const before = lifecare.messages.size;
-  const started = performance.now();
-  let next = 0;
-  const client = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const response = await postMessage(brygga.url, 'lifecare', body);
-      if (response.status !== 202) throw new Error(`order refused: HTTP ${response.status}`);
+const DELIVERIES_PER_ORDER = 2;
+
+export class BenchPipeline {
+  private readonly run = randomUUID().slice(0, 6);
+  private sent = 0;
+
+  private constructor(
+    /** Before every Kafka topic of this run (records per order are counted on these). */
+    readonly namespace: string,
+    private readonly lifecare: LifecareStandIn,
+    private readonly brygga: BryggaProcess,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(options: PipelineOptions = {}): Promise<BenchPipeline> {
+    const lifecare = new LifecareStandIn();
+    await lifecare.start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'brygga-bench-'));
+    const namespace = `bench-${randomUUID().slice(0, 8)}.`;
+    const brygga = await spawnBrygga({
+      LOG_LEVEL: 'info',
+      BRYGGA_DATA_DIR: dataDir,
+      BRYGGA_CONFIG: DEFAULT_CONFIG_FILE,
+      LIFECARE_URL: lifecare.url,
+      BRYGGA_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789',
+      ...(options.kafkaBrokers ? { KAFKA_BROKERS: options.kafkaBrokers, BRYGGA_KAFKA_NAMESPACE: namespace } : {}),
+      ...(options.kafkaClient ? { BRYGGA_KAFKA_CLIENT: options.kafkaClient } : {}),
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl, BRYGGA_REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}:` } : {}),
+    });
+    return new BenchPipeline(namespace, lifecare, brygga, dataDir);
+  }
+
+  /** Orders per second with `concurrency` senders each posting as soon as the last was accepted. */
+  async throughput(orders: number, concurrency: number): Promise<number> {
+    const bodies = this.bodies(orders);
+    const before = this.lifecare.messages.size;
+    const started = performance.now();
+    let next = 0;
+    const sender = async (): Promise<void> => {
+      while (next < bodies.length) await this.post(bodies[next++]!.body);
+    };
+    await Promise.all(Array.from({ length: concurrency }, sender));
+    await waitFor(() => this.lifecare.messages.size - before, (n) => n >= orders * DELIVERIES_PER_ORDER, 'every delivery', 900_000);
+    return orders / ((performance.now() - started) / 1000);
+  }
+
+  /**
+   * Milliseconds from an order's 202 to the last of its deliveries at the stand-in, at a steady
+   * offered load (an order every 1000/ratePerSec ms, whatever the answers take).
+   */
+  async latency(ratePerSec: number, seconds: number): Promise<{ p50Ms: number; p99Ms: number; orders: number }> {
+    const orders = Math.round(ratePerSec * seconds);
+    const bodies = this.bodies(orders);
+    const acceptedAt = new Map<string, number>();
+    const begin = performance.now();
+    const posts: Promise<void>[] = [];
+    for (let i = 0; i < orders; i++) {
+      const due = begin + (i * 1000) / ratePerSec;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const { id, body } = bodies[i]!;
+      posts.push(this.post(body).then(() => void acceptedAt.set(id, performance.now())));
     }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, client));
-  await waitFor(() => lifecare.messages.size - before, (n) => n >= options.orders * 2, 'every delivery', 600_000);
-  const seconds = (performance.now() - started) / 1000;
-  await brygga.stop();
-  await lifecare.stop();
-  return options.orders / seconds;
+    await Promise.all(posts);
+    const ids = new Set(acceptedAt.keys());
+    const arrivals = (): Map<string, number[]> => {
+      const byOrder = new Map<string, number[]>();
+      for (const m of this.lifecare.messages.values()) {
+        if (m.beslutsId && ids.has(m.beslutsId)) byOrder.set(m.beslutsId, [...(byOrder.get(m.beslutsId) ?? []), m.receivedAt]);
+      }
+      return byOrder;
+    };
+    const complete = await waitFor(arrivals, (byOrder) => [...byOrder.values()].filter((a) => a.length >= DELIVERIES_PER_ORDER).length === orders, 'every delivery', 300_000);
+    const latencies = [...complete].map(([id, at]) => Math.max(...at) - acceptedAt.get(id)!).sort((a, b) => a - b);
+    const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
+    return { p50Ms: percentile(50), p99Ms: percentile(99), orders };
+  }
+
+  /** The Brygga process's peak resident set (VmHWM), in MiB. */
+  peakRssMb(): number {
+    const status = readFileSync(`/proc/${this.brygga.child.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+    return kb / 1024;
+  }
+
+  async stop(): Promise<void> {
+    await this.brygga.stop();
+    await this.lifecare.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private bodies(count: number): { id: string; body: Buffer }[] {
+    return Array.from({ length: count }, () => {
+      const id = `B-${this.run}-${this.sent++}`;
+      return { id, body: lifecareExample('bestallning.xml', { beslutsId: id }) };
+    });
+  }
+
+  private async post(body: Buffer): Promise<void> {
+    const response = await postMessage(this.brygga.url, 'lifecare', body);
+    if (response.status !== 202) throw new Error(`order refused: HTTP ${response.status} ${await response.text()}`);
+  }
 }

@@ -1,38 +1,99 @@
-// `npm run bench`: measured rates, printed side by side in one run. Never asserted in tests.
+// `npm run bench`: measured rates, printed side by side in one run and written to
+// .data/bench/summary.json with the issue's targets beside them. Never asserted in tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Kafka, logLevel } from 'kafkajs';
 import { resolveInfra } from '../support/infra.ts';
 import { deadlineBench } from './deadlines.ts';
-import { pipelineRate } from './pipeline.ts';
+import { BenchPipeline } from './pipeline.ts';
 import { rawKafkaRate } from './raw-kafka.ts';
 
-const orders = Number(process.env.BENCH_ORDERS ?? 500);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const orders = Number(process.env.BENCH_ORDERS ?? 3000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const offered = Number(process.env.BENCH_OFFERED_PER_SEC ?? 200);
+const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
 const deadlines = Number(process.env.BENCH_DEADLINES ?? 1_000_000);
-const rows: [string, number][] = [];
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-progress(`embedded pipeline, ${orders} orders, ${concurrency} concurrent senders`);
-rows.push(['orders/s through the embedded pipeline', await pipelineRate({ orders, concurrency })]);
+progress(`embedded pipeline: ${orders} orders, ${concurrency} concurrent senders`);
+const embedded = await BenchPipeline.start();
+const embeddedRate = await embedded.throughput(orders, concurrency);
+const embeddedRss = embedded.peakRssMb();
+await embedded.stop();
+progress(`embedded: ${embeddedRate.toFixed(1)} orders/s, peak RSS ${embeddedRss.toFixed(0)} MiB`);
 
 progress('finding Kafka and Redis (KAFKA_BROKERS/REDIS_URL, or scripts/kafka-local)');
 const infra = await resolveInfra();
 const brokers = infra.kafkaBrokers.split(',');
-progress(`Kafka pipeline on ${infra.kafkaBrokers}`);
-rows.push(['orders/s through Kafka + Redis', await pipelineRate({ orders, concurrency, kafkaBrokers: brokers, redisUrl: infra.redisUrl })]);
-progress('raw kafkajs produce → consume');
+progress(`Kafka + Redis pipeline on ${infra.kafkaBrokers}: ${orders} orders, ${concurrency} concurrent senders`);
+const kafka = await BenchPipeline.start({ kafkaBrokers: infra.kafkaBrokers, redisUrl: infra.redisUrl });
+const kafkaRate = await kafka.throughput(orders, concurrency);
+progress(`Kafka + Redis: ${kafkaRate.toFixed(1)} orders/s; now ${offered} orders/s offered for ${latencySeconds} s`);
+const latency = await kafka.latency(offered, latencySeconds);
+const kafkaRss = kafka.peakRssMb();
+const recordsPerOrder = (await recordsOnTopics(brokers, kafka.namespace)) / (orders + latency.orders);
+await kafka.stop();
+
+progress('raw kafkajs produce → consume, same broker');
 const raw = await rawKafkaRate(brokers, orders * 10);
-rows.push(['records/s raw kafkajs produce → consume (baseline)', raw]);
 
 progress(`deadlines on Redis: ${deadlines}`);
 const d = await deadlineBench(infra.redisUrl, deadlines, progress);
-
-console.log('\nBrygga benchmark (machine: %s cores)', (await import('node:os')).cpus().length);
-for (const [name, rate] of rows) console.log(`${name.padEnd(52)} ${rate.toFixed(1).padStart(10)}`);
-console.log(`${'Kafka pipeline / raw kafkajs'.padEnd(52)} ${(rows[1]![1] / raw).toFixed(4).padStart(10)}`);
-console.log(`\nDeadlines on Redis (${d.opened} opened, half met)`);
-console.log(`${'deadlines opened/s'.padEnd(52)} ${d.openPerSecond.toFixed(0).padStart(10)}`);
-console.log(`${'deadlines met/s'.padEnd(52)} ${d.meetPerSecond.toFixed(0).padStart(10)}`);
-console.log(`${`timers fired/s (sweep of ${d.fired} warnings and breaches)`.padEnd(52)} ${d.sweepPerSecond.toFixed(0).padStart(10)}`);
-console.log(`${'Redis bytes per open deadline (used_memory delta)'.padEnd(52)} ${d.bytesPerDeadline.toFixed(0).padStart(10)}`);
-console.log(`${'ms for a sweep with nothing due'.padEnd(52)} ${d.idleSweepMs.toFixed(2).padStart(10)}`);
 await infra.teardown();
+
+const rssMb = Math.max(embeddedRss, kafkaRss);
+const summary = {
+  machine: { cores: cpus().length, node: process.version },
+  embedded: { ordersPerSec: round(embeddedRate), rssMb: round(embeddedRss) },
+  kafka: { client: 'kafkajs', ordersPerSec: round(kafkaRate), recordsPerOrder: round(recordsPerOrder), rssMb: round(kafkaRss) },
+  raw: { client: 'kafkajs', recordsPerSec: round(raw) },
+  latency: { adapters: 'kafka+redis', offeredPerSec: offered, orders: latency.orders, p50Ms: round(latency.p50Ms), p99Ms: round(latency.p99Ms) },
+  rssMb: round(rssMb),
+  deadlines: { opened: d.opened, openedPerSec: round(d.openPerSecond), metPerSec: round(d.meetPerSecond), firedPerSec: round(d.sweepPerSecond), redisBytesPerDeadline: round(d.bytesPerDeadline), idleSweepMs: round(d.idleSweepMs) },
+  targets: {
+    kafkaRecordsAtLeastHalfOfRaw: kafkaRate * recordsPerOrder >= 0.5 * raw,
+    embeddedAtLeast1000OrdersPerSec: embeddedRate >= 1000,
+    p99AtMost100Ms: latency.p99Ms <= 100,
+    rssAtMost250Mb: rssMb <= 250,
+  },
+};
+mkdirSync('.data/bench', { recursive: true });
+writeFileSync('.data/bench/summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+
+const row = (name: string, value: number | string) => console.log(`${name.padEnd(60)} ${String(value).padStart(12)}`);
+console.log(`\nBrygga benchmark (${summary.machine.cores} cores, Node ${process.version}); written to .data/bench/summary.json`);
+row('orders/s, embedded pipeline', embeddedRate.toFixed(1));
+row('orders/s, Kafka + Redis pipeline', kafkaRate.toFixed(1));
+row('records per order on Kafka', recordsPerOrder.toFixed(2));
+row('records/s through the Kafka pipeline (orders/s × records)', (kafkaRate * recordsPerOrder).toFixed(0));
+row('records/s raw kafkajs produce → consume (baseline)', raw.toFixed(0));
+row('pipeline records/s ÷ raw', ((kafkaRate * recordsPerOrder) / raw).toFixed(3));
+row(`latency p50 ms (accepted → delivered, ${offered}/s offered, Kafka + Redis)`, latency.p50Ms.toFixed(1));
+row(`latency p99 ms (same)`, latency.p99Ms.toFixed(1));
+row('peak RSS of the Brygga process, MiB', rssMb.toFixed(0));
+console.log(`\nDeadlines on Redis (${d.opened} opened, half met)`);
+row('deadlines opened/s', d.openPerSecond.toFixed(0));
+row('deadlines met/s', d.meetPerSecond.toFixed(0));
+row(`timers fired/s (sweep of ${d.fired} warnings and breaches)`, d.sweepPerSecond.toFixed(0));
+row('Redis bytes per open deadline (used_memory delta)', d.bytesPerDeadline.toFixed(0));
+row('ms for a sweep with nothing due', d.idleSweepMs.toFixed(2));
+console.log('\ntargets (issue 8):', JSON.stringify(summary.targets));
 process.exit(0);
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** Every record on the run's topics (the namespace keeps other runs out). */
+async function recordsOnTopics(brokers: string[], namespace: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'brygga-bench', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
+    let total = 0;
+    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -99,6 +99,57 @@ export function busContract(name: string, makeBus: () => Promise<Bus>): void {
       expect(seen.map((r) => r.headers.seq)).toEqual(['0', '1', '2', '3']);
     });
 
+    it('hands records of different keys over concurrently, one key strictly in order (a batch)', async () => {
+      const t = await topic('batch');
+      const keys = Array.from({ length: 8 }, (_, i) => `order-${i}`);
+      await bus.publish(t, interleave(keys.flatMap((key) => Array.from({ length: 10 }, (_, i) => record(key, i)))));
+      const active = new Map<string, number>();
+      let running = 0;
+      let mostAtOnce = 0;
+      let sameKeyOverlap = false;
+      const { seen } = await consume([t], group(), {
+        handler: async (r) => {
+          running++;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          if ((active.get(r.key) ?? 0) > 0) sameKeyOverlap = true;
+          active.set(r.key, (active.get(r.key) ?? 0) + 1);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          active.set(r.key, active.get(r.key)! - 1);
+          running--;
+        },
+      });
+      await vi.waitFor(() => expect(seen).toHaveLength(80), WAIT);
+      for (const key of keys) expect(seen.filter((r) => r.key === key).map((r) => r.headers.seq)).toEqual(Array.from({ length: 10 }, (_, i) => String(i)));
+      expect(sameKeyOverlap).toBe(false);
+      expect(mostAtOnce).toBeGreaterThan(1);
+    });
+
+    it('a failing record holds back its own key only, and its batch commits once it succeeds', async () => {
+      const t = await topic('hold');
+      await bus.publish(t, [record('a', 0), ...[0, 1, 2, 3].map((i) => record('b', i)), record('a', 1)]);
+      const g = group();
+      let failures = 0;
+      const first = await consume([t], g, {
+        handler: async (r) => {
+          if (r.key === 'a' && r.headers.seq === '0' && failures < 2) {
+            failures++;
+            throw new Error('transient');
+          }
+        },
+      });
+      await vi.waitFor(() => expect(first.seen).toHaveLength(6), WAIT);
+      const order = first.seen.map((r) => `${r.key}${r.headers.seq}`);
+      expect(order.indexOf('b3')).toBeLessThan(order.indexOf('a0'));
+      expect(order.indexOf('a0')).toBeLessThan(order.indexOf('a1'));
+      await first.subscription.stop();
+
+      const again = await consume([t], g);
+      await bus.publish(t, [record('c', 0)]);
+      await vi.waitFor(() => expect(again.seen).toHaveLength(1), WAIT);
+      await sleep(QUIET_MS);
+      expect(again.seen.map((r) => `${r.key}${r.headers.seq}`)).toEqual(['c0']);
+    });
+
     it('resumes a group from its committed offsets; a new group reads from the beginning', async () => {
       const t = await topic('commit');
       const g = group();

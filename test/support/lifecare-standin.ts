@@ -16,6 +16,8 @@ export interface ReceivedMessage {
   mottagare: { typ?: string; id?: string; name?: string };
   beslutsId?: string;
   xml: string;
+  /** performance.now() when it first arrived. */
+  receivedAt: number;
 }
 
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true });
@@ -31,6 +33,7 @@ function summarise(xml: string): ReceivedMessage {
     mottagare: { typ: m?.['@typ'], id: m?.['@id'], name: m?.['#text'] },
     beslutsId: doc.Meddelande.Arende?.BeslutsId as string | undefined,
     xml,
+    receivedAt: performance.now(),
   };
 }
 

@@ -49,7 +49,8 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.ownsConnection = typeof options.redis === 'string';
-    this.redis = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+    // Auto-pipelining: the commands of concurrently handled records share round trips.
+    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, { enableAutoPipelining: true }) : options.redis;
     this.keys = redisKeys(options.prefix);
     for (const { name, numberOfKeys, lua } of luaScripts()) {
       // Identical source under one name, so sharing a client between stores is harmless.
