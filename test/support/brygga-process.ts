@@ -19,8 +19,10 @@ export function inheritedEnv(): NodeJS.ProcessEnv {
   return inherited;
 }
 
-export async function spawnBrygga(env: Record<string, string>): Promise<BryggaProcess> {
+/** `cwd`: the folder holding `scripts/brygga.mjs`, the checkout unless given. */
+export async function spawnBrygga(env: Record<string, string>, options: { cwd?: string } = {}): Promise<BryggaProcess> {
   const child = spawn(process.execPath, ['scripts/brygga.mjs', 'start'], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...inheritedEnv(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
