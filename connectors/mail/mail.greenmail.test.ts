@@ -18,6 +18,8 @@ import { BryggaError } from '../../src/errors.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import type { DeliveryRequest } from '../../src/routing/channel.ts';
 import { DeadLetters } from '../../src/routing/dead-letters.ts';
+import { ReviewList } from '../../src/review/review-list.ts';
+import { EmbeddedStore } from '../../src/store/embedded.ts';
 import type { InboxTarget } from '../../src/routing/inboxes.ts';
 import { testLogger } from '../../test/support/logs.ts';
 import { waitFor } from '../../test/support/wait.ts';
@@ -38,6 +40,8 @@ const FAX: InboxTarget = { ...EMAIL, addressType: 'FAX', addressId: '08-123 456 
 let greenMail: GreenMail;
 let config: MailConfig;
 let dataDir: string;
+let store: EmbeddedStore;
+let reviews: ReviewList;
 let bus: EmbeddedBus;
 let ctx: ConnectorContext;
 const logger = testLogger();
@@ -77,11 +81,14 @@ beforeAll(async () => {
   const metrics = createMetrics();
   const publisher = new EventPublisher(bus, systemClock);
   const deadLetters = new DeadLetters(publisher, metrics, () => systemClock.now());
-  ctx = { intake: createIntake({ publisher, deadLetters, metrics, logger }), clock: readAt, logger, pseudonymKey: 'test-pseudonym-key-0123456789', maxBytes: 5 * 1024 * 1024 };
+  store = new EmbeddedStore({ dataDir: join(dataDir, 'store') });
+  reviews = new ReviewList(store);
+  ctx = { intake: createIntake({ publisher, deadLetters, metrics, logger }), clock: readAt, logger, pseudonymKey: 'test-pseudonym-key-0123456789', maxBytes: 5 * 1024 * 1024, reviews };
 }, 180_000);
 
 afterAll(async () => {
   await bus?.close();
+  await store?.close();
   await greenMail?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -177,6 +184,20 @@ describe('mail connector on GreenMail', () => {
     const before = (await events(TOPICS.orderEvents)).length;
     await new MailPoller(config, ctx).pollOnce();
     expect((await events(TOPICS.orderEvents)).length).toBe(before);
+
+    // The unmatched reply is on the review list once, with its bytes; attached to the order it
+    // gives what a reply naming the order gives (the order's sent record read from the mailbox).
+    const kept = await reviews.list();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ system: 'mail', status: 'open', contentType: 'message/rfc822', problems: [{ code: 'BRY_MISSING_FIELD', field: 'Subject', rule: 'R-ORDER-FAX-FALLBACK' }] });
+    expect(kept[0]!.deadLetterId).toBeDefined();
+    const original = (await reviews.original(kept[0]!.id))!;
+    expect(original.toString('utf8')).toContain('Message-ID: <no-token-1@omsorgsbolaget.example.se>');
+    const attached = await mailConnector.attachFromReview!(config, original, Date.parse(kept[0]!.receivedAt), 'ord-e2ed817c-545a-56fb');
+    expect(attached.map((e) => e.type)).toEqual([EVENT_TYPES.orderAcknowledged, EVENT_TYPES.startConfirmed]);
+    expect(attached[0]!.data).toMatchObject({ orderId: 'ord-e2ed817c-545a-56fb', startDate: '2026-12-01', confirmedBy: { role: 'provider', id: 'UTF-0193', proxy: false }, origin: { messageId: 'no-token-1@omsorgsbolaget.example.se', reference: 'paraply:P-2026-0042' } });
+    expect(attached[1]!.data).toMatchObject({ startDate: '2026-12-01', daysPerWeek: 2 });
+    await expect(mailConnector.attachFromReview!(config, original, Date.parse(kept[0]!.receivedAt), 'ord-not-sent-by-mail')).rejects.toMatchObject({ code: 'BRY_ORDER_NOT_FOUND' });
   });
 });
 
