@@ -96,13 +96,17 @@ function drawDeadLetters({ deadLetters }) {
   })));
 }
 
-/** The review list, whatever its shape: each item's plain fields. */
+const REVIEW_STATUS = { open: 'att granska', attached: 'kopplad till order', dismissed: 'avfärdad' };
+
+/** The review list (GET /api/review): messages that matched no order, for a person to attach or dismiss. */
 function drawReview(body) {
   const root = $('#review .list');
-  const items = body && (Array.isArray(body) ? body : Object.values(body).find(Array.isArray)) || [];
+  const items = (body && body.items) || [];
   if (items.length === 0) return root.replaceChildren(el('p', { class: 'empty' }, 'Inget att granska.'));
-  root.replaceChildren(el('ul', {}, items.map((item) => el('li', {},
-    Object.entries(item).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)).slice(0, 6).map(([k, v]) => `${k}: ${v}`).join(' · ')))));
+  root.replaceChildren(el('ul', {}, items.map((item) => el('li', { 'data-review': item.id },
+    el('strong', {}, item.system), ` · ${time(item.receivedAt)} · ${REVIEW_STATUS[item.status] || item.status}`,
+    item.problems && item.problems.length ? [' · ', el('code', {}, [...new Set(item.problems.map((p) => p.code))].join(', '))] : '',
+    item.decision && item.decision.orderId ? ` · ${item.decision.orderId}` : ''))));
 }
 
 function drawFlow({ systems }) {
@@ -113,8 +117,9 @@ function drawFlow({ systems }) {
 }
 
 async function review() {
-  const response = await api('/api/review');
-  return response.ok ? response.json() : [];
+  // Absent on a Brygga without a review list: an empty section.
+  const response = await api('/api/review?status=open');
+  return response.ok ? response.json() : { items: [] };
 }
 
 async function refresh() {
