@@ -46,6 +46,8 @@ export interface TestApiOptions {
   maxBytes?: number;
   /** Credentials as the `auth` block and BRYGGA_OPERATOR_KEY give them; without: open (development mode). */
   auth?: Partial<AuthConfig> & { operatorKey?: string };
+  /** Another configuration than the example, e.g. config/examples/multi-system.yaml (its variables' defaults apply). */
+  configFile?: string;
   /** Sees every route as it is registered. */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -53,7 +55,7 @@ export interface TestApiOptions {
 export async function openTestApi(options: TestApiOptions): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'brygga-api-'));
   const logger = createLogger({ level: options.logLevel ?? 'info', destination: options.logDestination });
-  const config = loadConfig(DEFAULT_CONFIG_FILE, { LIFECARE_URL: 'http://127.0.0.1:9/lifecare', BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789' });
+  const config = loadConfig(options.configFile ?? DEFAULT_CONFIG_FILE, { LIFECARE_URL: 'http://127.0.0.1:9/lifecare', BRYGGA_PSEUDONYM_KEY: 'test-pseudonym-key-0123456789' });
   const bus = new EmbeddedBus({ dataDir: join(dataDir, 'bus'), logger });
   const store = new EmbeddedStore({ dataDir: join(dataDir, 'store') });
   await bus.ensureTopics(Object.values(TOPICS).map((name) => ({ name, partitions: 1, retentionMs: -1 })));

@@ -2,6 +2,7 @@
 // covered without a new test): a declaration on each (fail closed); without a credential 401;
 // with a role the rule does not allow 403; with the right role the handler answers.
 import { randomBytes, createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type InjectOptions, type RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAccessHook, type AccessDeclaration } from '../../src/api/access.ts';
@@ -15,7 +16,7 @@ import { testLogDestination } from '../support/logs.ts';
 
 const key = () => randomBytes(24).toString('hex');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const KEYS = { operator: key(), auditor: key(), 'connector:lifecare': key() };
+const KEYS = { operator: key(), auditor: key(), 'connector:lifecare': key(), 'connector:paraply': key() };
 type Holder = keyof typeof KEYS;
 
 /** The roles a rule lets through, and one it refuses. */
@@ -65,7 +66,12 @@ function requestFor(route: Route, holder?: Holder): InjectOptions {
   };
 }
 
-describe('access rules of every route', () => {
+const MULTI_SYSTEM = fileURLToPath(new URL('../../config/examples/multi-system.yaml', import.meta.url));
+
+describe.each([
+  ['the example configuration (Lifecare)', undefined, ['lifecare']],
+  ['every system (Lifecare, Treserva, Paraply, mail)', MULTI_SYSTEM, ['lifecare', 'paraply']],
+])('access rules of every route, %s', (_name, configFile, systems) => {
   const registered: RouteOptions[] = [];
   const routes: Route[] = [];
   let api: TestApi;
@@ -73,11 +79,12 @@ describe('access rules of every route', () => {
   beforeAll(async () => {
     api = await openTestApi({
       logDestination: testLogDestination(),
+      ...(configFile ? { configFile } : {}),
       auth: {
         operatorKey: KEYS.operator,
         apiKeys: [
           { name: 'auditor-anna', sha256: sha256(KEYS.auditor), role: 'auditor' },
-          { name: 'lifecare', sha256: sha256(KEYS['connector:lifecare']), role: 'connector:lifecare' },
+          ...systems.map((system) => ({ name: system, sha256: sha256(KEYS[`connector:${system}` as Holder]), role: `connector:${system}` })),
         ],
       },
       // Read once all are registered: a scope's own onRoute hooks (a connector's declaration) run after this one.
@@ -92,6 +99,16 @@ describe('access rules of every route', () => {
   it('sees the routes it is to check', () => {
     const seen = routes.map((r) => `${r.method} ${r.url}`);
     for (const known of Object.keys(GOOD)) expect(seen).toContain(known);
+    for (const system of systems) expect(seen.some((r) => r.startsWith(`POST /connectors/${system}/`)), system).toBe(true);
+  });
+
+  it("a connector's key does not post another system's messages", async () => {
+    for (const route of routes.filter((r) => r.declaration?.access === 'connector')) {
+      for (const other of systems.filter((s) => s !== route.declaration!.system)) {
+        const response = await api.app.inject(requestFor(route, `connector:${other}` as Holder));
+        expect(response.statusCode, `${route.method} ${route.url} as connector:${other}`).toBe(403);
+      }
+    }
   });
 
   it('every route declares who may call it (fail closed)', () => {
@@ -114,6 +131,8 @@ describe('access rules of every route', () => {
       expect(response.statusCode, name).toBe(401);
       expect(response.headers['www-authenticate'], name).toBe('Bearer realm="brygga"');
       if (route.method !== 'HEAD' && (route.url.startsWith('/api/') || route.url === '/metrics')) expect(response.json().code, name).toBe('BRY_UNAUTHENTICATED');
+      // Paraply speaks SOAP: its refusal is a Fault with the HTTP status.
+      if (route.url === '/connectors/paraply/soap' && route.method !== 'HEAD') expect(response.payload, name).toContain('BRY_UNAUTHENTICATED');
     }
   });
 
