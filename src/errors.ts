@@ -35,6 +35,7 @@ export const ERRORS = {
   BRY_MAILBOX_UNAVAILABLE: { status: 503, retryable: true, title: 'The mailbox (IMAP) could not be read' },
   BRY_UNAUTHENTICATED: { status: 401, retryable: false, title: 'A valid credential is required' },
   BRY_FORBIDDEN: { status: 403, retryable: false, title: 'The credential does not allow this' },
+  BRY_IDP_UNAVAILABLE: { status: 503, retryable: true, title: 'The identity provider\'s signing keys could not be fetched' },
   BRY_AUTH_NOT_CONFIGURED: { status: 500, retryable: false, title: 'No credentials are configured for a host other than loopback' },
   BRY_PORT_IN_USE: { status: 500, retryable: false, title: 'The HTTP port is in use' },
   BRY_NO_DATA: { status: 500, retryable: false, title: 'The data directory holds no Brygga data' },

@@ -26,9 +26,12 @@ export class OidcVerifier {
     try {
       ({ payload } = await this.verifyToken(token));
     } catch (error) {
+      // The provider unreachable, answering other than 200 or no key set: not the caller's fault.
+      if (!(error instanceof errors.JOSEError) || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === 'ERR_JOSE_GENERIC') {
+        throw new BryggaError('BRY_IDP_UNAVAILABLE', `the identity provider's signing keys could not be fetched from ${this.config.jwksUri}: try again later`);
+      }
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …) say why without the token.
-      const code = error instanceof errors.JOSEError ? error.code : 'ERR_UNREADABLE';
-      throw new BryggaError('BRY_UNAUTHENTICATED', `the bearer token was refused (${code})`);
+      throw new BryggaError('BRY_UNAUTHENTICATED', `the bearer token was refused (${error.code})`);
     }
     const roles = claimValues(payload, this.config.roleClaim ?? 'roles')
       .map((value) => this.config.roleMap?.[value] ?? (PERSON_ROLES.includes(value as PersonRole) ? (value as PersonRole) : undefined))

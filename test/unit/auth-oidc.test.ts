@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Authenticator } from '../../src/auth/authenticator.ts';
+import { BryggaError } from '../../src/errors.ts';
 import { openTestApi, type TestApi } from '../support/api.ts';
 import { testLogDestination } from '../support/logs.ts';
 
@@ -24,9 +26,10 @@ describe('OIDC bearer tokens', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     signingKey = privateKey;
     const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' }] });
-    jwksServer = createServer((_request, response) => {
+    jwksServer = createServer((request, response) => {
       jwksFetches += 1;
-      response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+      if (request.url === '/broken') response.writeHead(500).end('down for maintenance');
+      else response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
     });
     jwksServer.listen(0, '127.0.0.1');
     await once(jwksServer, 'listening');
@@ -101,6 +104,16 @@ describe('OIDC bearer tokens', () => {
     const refused = await call(await token({ roles: ['brygga-operators'], key: privateKey }));
     expect(refused.statusCode).toBe(401);
     expect(refused.json().detail).toBe('the bearer token was refused (ERR_JWS_SIGNATURE_VERIFICATION_FAILED)');
+  });
+
+  it.each([
+    ['answers 500', () => `${issuer}/broken`],
+    ['does not answer', () => 'http://127.0.0.1:9/jwks.json'],
+  ])('an identity provider that %s is 503 BRY_IDP_UNAVAILABLE, not the caller\'s fault', async (_name, jwksUri) => {
+    const auth = new Authenticator({ apiKeys: [], oidc: { issuer, jwksUri: jwksUri(), audience: AUDIENCE, roleClaim: 'roles' } }, { systems: [] });
+    const refused = await auth.authenticate({ authorization: `Bearer ${await token({ roles: ['operator'] })}` }).then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(BryggaError);
+    expect((refused as BryggaError).code).toBe('BRY_IDP_UNAVAILABLE');
   });
 
   it("a read of an order's trace is audited under the token's subject", async () => {
