@@ -47,7 +47,10 @@ export interface Connector<C = unknown> {
   readonly system: string;
   /** The shape of its block under `systems.<system>`; the connector is on when the block is there. */
   readonly configSchema: TSchema;
-  /** Registers its inbound HTTP routes (under `/connectors/<system>/`). */
+  /**
+   * Registers its inbound HTTP routes (under `/connectors/<system>/`), in a scope where every route
+   * takes this system's key (`connector:<system>`, src/api/access.ts) unless it declares its own access.
+   */
   routes?(app: FastifyInstance, config: C, ctx: ConnectorContext): void;
   /** Its pollers, started after the stages and stopped before them. */
   pollers?(config: C, ctx: ConnectorContext): Poller[];
