@@ -3,7 +3,7 @@
 // first the sent record in the mailbox (a delivery whose record says it went is not sent again),
 // then SMTP, then the record is marked sent. The Message-ID comes from the delivery id, so every
 // attempt of one delivery is the same mail.
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { BryggaError } from '../../src/errors.ts';
 import type { DeliveryChannel, DeliveryRequest } from '../../src/routing/channel.ts';
@@ -59,15 +59,21 @@ export interface MailChannelHooks {
 
 export class MailChannel implements DeliveryChannel {
   readonly system = 'mail';
-  private readonly transport: Transporter;
+  private readonly smtp: ReturnType<typeof serverOf>;
+  private transport?: Promise<Transporter>;
 
   constructor(
     private readonly config: MailConfig,
     private readonly logger: Logger,
     private readonly hooks: MailChannelHooks = {},
   ) {
-    const smtp = serverOf('smtp', config.smtp);
-    this.transport = nodemailer.createTransport({
+    this.smtp = serverOf('smtp', config.smtp);
+  }
+
+  /** nodemailer is loaded at the first mail: an installation without the mail route never needs it. */
+  private transporter(): Promise<Transporter> {
+    const { smtp, config } = this;
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
       secure: smtp.secure,
@@ -76,7 +82,8 @@ export class MailChannel implements DeliveryChannel {
       greetingTimeout: config.timeoutMs,
       socketTimeout: config.timeoutMs,
       logger: false,
-    });
+    }));
+    return this.transport;
   }
 
   async deliver(request: DeliveryRequest): Promise<{ receipt?: string }> {
@@ -107,7 +114,7 @@ export class MailChannel implements DeliveryChannel {
 
     let response: string;
     try {
-      const info = await this.transport.sendMail({
+      const info = await (await this.transporter()).sendMail({
         from: config.from,
         to,
         replyTo: senderAddress(config.from),
@@ -134,6 +141,6 @@ export class MailChannel implements DeliveryChannel {
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((transport) => transport.close());
   }
 }

@@ -5,7 +5,6 @@
 // forwarded headers below the provider's own text are not read. A reply that names no order,
 // several orders, or says neither word is refused: dead-lettered with its bytes for a person.
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
 import { stableId } from '../../src/canonical/envelope.ts';
 import type { CloudEvent } from '../../src/canonical/envelope.ts';
 import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
@@ -26,6 +25,7 @@ export interface ReplyMail {
 
 /** Reads the raw mail: MIME, encoded subjects, any charset mailparser knows (ISO-8859-1 among them). */
 export async function readReply(raw: Buffer): Promise<ReplyMail> {
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   return {
     subject: parsed.subject ?? '',

@@ -1,8 +1,7 @@
 // The IMAP side shared by the channel and the poller: one short session per use, the folders
 // Brygga keeps, and the sent-records folder (one small message per mail sent: headers only, no
 // PDF, no personal data) that remembers which delivery went and which order a token names.
-import { ImapFlow } from 'imapflow';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { ImapFlow } from 'imapflow';
 import type { MailConfig } from './config.ts';
 import { serverOf } from './config.ts';
 import { keysOf, RECORD_HEADERS, type SentRecord } from './token.ts';
@@ -20,7 +19,9 @@ export function imapReason(error: unknown, timeoutMs: number, describe: (e: unkn
 /** Runs `use` in one logged-in IMAP session, closed afterwards whatever happens. */
 export async function withImap<T>(config: MailConfig, use: (client: ImapFlow) => Promise<T>): Promise<T> {
   const server = serverOf('imap', config.imap);
-  const client = new ImapFlow({
+  // Loaded on first use, like the other mail libraries: only the mail route needs them.
+  const { ImapFlow: ImapClient } = await import('imapflow');
+  const client = new ImapClient({
     host: server.host,
     port: server.port,
     secure: server.secure,
@@ -79,6 +80,7 @@ export async function appendRecord(client: ImapFlow, folder: string, record: Sen
   // base64url: a provider's name may have åäö, and header encodings differ between servers.
   if (record.providerName) headers[RECORD_HEADERS.providerName] = Buffer.from(record.providerName, 'utf8').toString('base64url');
   if (record.daysPerWeek !== undefined) headers[RECORD_HEADERS.daysPerWeek] = String(record.daysPerWeek);
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const raw = await new MailComposer({
     from: mail.from,
     to: mail.to,

@@ -3,7 +3,6 @@
 // embedded, so åäö and any other letter of a name print whatever the reader's fonts.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import PDFDocument from 'pdfkit';
 
 const require = createRequire(import.meta.url);
 const FONT_DIR = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf');
@@ -22,7 +21,9 @@ export interface PdfPage {
   createdAt: Date;
 }
 
-export function renderPdf(page: PdfPage): Promise<Buffer> {
+export async function renderPdf(page: PdfPage): Promise<Buffer> {
+  // Loaded on first use: an installation without the mail route never pays for pdfkit.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { isComplete, partialName, type ExchangeEntry, type FileExchange } from './exchange.ts';
 
 export interface SftpOptions {
@@ -53,7 +53,9 @@ export class SftpExchange implements FileExchange {
       if (this.client === client) this.client = undefined;
     };
     // Our own listeners instead of the library's, which print to the console.
-    const client: SftpClient = new SftpClient('brygga-treserva', { end: dropped, close: dropped, error: dropped });
+    // Loaded on first use: a Treserva exchange on a local folder never needs ssh2.
+    const { default: Sftp } = await import('ssh2-sftp-client');
+    const client: SftpClient = new Sftp('brygga-treserva', { end: dropped, close: dropped, error: dropped });
     await client.connect({
       host, port, username, password,
       ...(privateKeyFile ? { privateKey: readFileSync(privateKeyFile) } : {}),
