@@ -45,7 +45,10 @@ describe('brygga reports: bad options', () => {
 
 describe('brygga reports: text and periods', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'brygga-cli-reports-'));
+  const saved = { ...process.env };
   beforeAll(async () => {
+    // The embedded bus in its own data directory, whatever broker the test run was given.
+    delete process.env.KAFKA_BROKERS;
     process.env.BRYGGA_DATA_DIR = dataDir;
     // The topics as `brygga start` leaves them, with nothing on them.
     const bus = new EmbeddedBus({ dataDir: join(dataDir, 'bus'), logger: createLogger({ level: 'warn' }) });
@@ -53,7 +56,7 @@ describe('brygga reports: text and periods', () => {
     await bus.close();
   });
   afterAll(() => {
-    delete process.env.BRYGGA_DATA_DIR;
+    process.env = saved;
     rmSync(dataDir, { recursive: true, force: true });
   });
 
