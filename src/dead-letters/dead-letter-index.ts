@@ -108,6 +108,8 @@ export class DeadLetterIndex {
     const previous = replayed ? await this.get(replayed) : undefined;
     if (previous) {
       await kv.set(deadLetterKey(previous.id), JSON.stringify({ ...previous, problems: data.problems, failedReplays: (previous.failedReplays ?? 0) + 1 }), this.ttl);
+      // A replayed delivery is accepted when requested and refused only now, by the receiving system.
+      await this.recordReplay(previous.id, { at: data.receivedAt, outcome: 'refused', ...(data.problems[0] ? { errorCode: data.problems[0].code } : {}) });
       return;
     }
     if (await kv.get(deadLetterKey(event.id))) return;

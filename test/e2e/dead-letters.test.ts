@@ -92,6 +92,14 @@ describe.each(ADAPTER_SETS)('dead letters (%s)', (adapters) => {
     expect(after.deadLetters[0]!.replay).toMatchObject({ outcome: 'refused' });
   });
 
+  it('a delivery replayed before the fix is refused by Lifecare again and stays one dead letter, marked refused', async () => {
+    const [letter] = (await list('?stage=delivery')).deadLetters;
+    expect((await fetch(`${brygga.url}/api/dead-letters/${letter!.id}/replay`, { method: 'POST' })).status).toBe(202);
+    const after = await waitFor(() => list('?stage=delivery'), (p) => p.deadLetters[0]?.failedReplays === 1, 'the second refusal on the dead letter');
+    expect(after.deadLetters).toHaveLength(1);
+    expect(after.deadLetters[0]!.replay).toMatchObject({ outcome: 'refused', errorCode: 'BRY_DELIVERY_REJECTED' });
+  });
+
   it('after the configuration is fixed, the replayed delivery reaches its inbox in Lifecare, once', async () => {
     await brygga.stop();
     exampleConfigReplacing([], settings.configFile);
