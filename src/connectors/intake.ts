@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { CloudEvent } from '../canonical/envelope.ts';
 import type { EventPublisher } from '../canonical/publisher.ts';
-import { BryggaError } from '../errors.ts';
+import { BryggaError, type FieldProblem } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeadLetters } from '../routing/dead-letters.ts';
 
@@ -26,6 +26,11 @@ export type IntakeOutcome =
 
 export type Intake = (input: IntakeInput) => Promise<IntakeOutcome>;
 
+/** A refusal's problems as a dead letter keeps them: its own, or the error itself as one about the whole message. */
+export function problemsOf(error: BryggaError): FieldProblem[] {
+  return error.problems.length > 0 ? error.problems : [{ code: error.code, field: '(message)', rule: 'FORMAT', detail: error.message }];
+}
+
 export function createIntake(deps: { publisher: EventPublisher; deadLetters: DeadLetters; metrics: Metrics; logger: Logger }): Intake {
   return async ({ system, original, contentType, parse, replayOf }) => {
     let events: CloudEvent[];
@@ -33,7 +38,7 @@ export function createIntake(deps: { publisher: EventPublisher; deadLetters: Dea
       events = parse();
     } catch (error) {
       if (!(error instanceof BryggaError)) throw error;
-      const problems = error.problems.length > 0 ? error.problems : [{ code: error.code, field: '(message)', rule: 'FORMAT', detail: error.message }];
+      const problems = problemsOf(error);
       let deadLetterId: string;
       try {
         // The dead letter's contentType is at most 200 characters (its schema); the bytes are whole.

@@ -8,6 +8,7 @@ import type { EventPublisher } from '../canonical/publisher.ts';
 import type { DeliveryRequestedData } from '../canonical/schemas/index.ts';
 import type { Clock } from '../clock.ts';
 import type { ActiveConnector, ConnectorContext } from '../connectors/connector.ts';
+import { problemsOf } from '../connectors/intake.ts';
 import { BryggaError } from '../errors.ts';
 import { deliveredKey } from '../routing/delivery-worker.ts';
 import type { InboxDirectory, InboxTarget } from '../routing/inboxes.ts';
@@ -67,7 +68,7 @@ export class DeadLetterReplayer {
         replay = { at, outcome: 'accepted', eventIds: outcome.events.map((e) => e.id) };
       } else {
         replay = { at, outcome: 'refused', errorCode: outcome.error.code };
-        problems = outcome.error.problems.length > 0 ? outcome.error.problems : [{ code: outcome.error.code, field: '(message)', rule: 'FORMAT', detail: outcome.error.message }];
+        problems = problemsOf(outcome.error);
       }
     } else if (letter.stage === 'delivery') {
       const request = JSON.parse(original.toString('utf8')) as DeliveryRequestedData;
