@@ -2,7 +2,8 @@
 // the kvittens on behalf of a provider that is not connected to any system
 // (R-ORDER-FAX-FALLBACK). It becomes an ordinary acknowledgement event marked as a proxy, so it
 // meets the kvittens deadline (R-KVITTENS-3VD) and reaches the case officer like any other.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { stableId } from '../canonical/envelope.ts';
 import { referenceFor } from '../canonical/references.ts';
@@ -33,13 +34,12 @@ const ProxyAcknowledgement = Type.Object(
   },
   { additionalProperties: false },
 );
-type ProxyAcknowledgement = Static<typeof ProxyAcknowledgement>;
 
 export function registerAcknowledgementRoute(
   app: FastifyInstance,
   deps: { publisher: EventPublisher; registry: OrderRegistry; traces: TraceQuery; clock: Clock },
 ): void {
-  app.post<{ Params: { id: string }; Body: ProxyAcknowledgement }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/api/orders/:id/acknowledgement',
     {
       config: { access: 'operate' },

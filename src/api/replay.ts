@@ -2,6 +2,7 @@
 // fixed the cause (Lifecare back up, an inbox corrected). Same delivery id, so Lifecare still
 // sees one message however often it is replayed; a delivery that got through is not resent.
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Accepted, problems, SECURED_PROBLEMS } from './schemas.ts';
 import { stableId, type CloudEvent } from '../canonical/envelope.ts';
@@ -34,7 +35,7 @@ export async function requestAgain(
 }
 
 export function registerReplayRoute(app: FastifyInstance, deps: { publisher: EventPublisher; store: KeyValueStore; clock: Clock }): void {
-  app.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/api/deliveries/:id/replay', {
     config: { access: 'operate' },
     schema: {
       summary: 'Send a delivery that gave up once more, under the same delivery id',

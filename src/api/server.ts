@@ -23,6 +23,7 @@ import { registerAuditHook } from './audit.ts';
 import { registerOpenApi } from './openapi.ts';
 import { DeadlineList, Health, OrderTrace, Problem, problems, SECURED_PROBLEMS } from './schemas.ts';
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 
@@ -116,7 +117,9 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerReportRoutes(app, deps);
   registerReviewRoutes(app, deps);
 
-  app.get<{ Params: { id: string } }>('/api/orders/:id', {
+  // Typed from the schemas (TypeBox type provider): the handlers read what the schemas declare.
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  typed.get('/api/orders/:id', {
     config: { access: 'read', personalData: true },
     schema: {
       summary: "An order's trace: its events, deliveries and deadlines (audited: personal data)",
@@ -129,7 +132,7 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return trace;
   });
 
-  app.get<{ Querystring: { status?: string; limit?: string } }>('/api/deadlines', {
+  typed.get('/api/deadlines', {
     config: { access: 'read' },
     schema: {
       summary: 'Deadlines in a status, soonest due first, with the total',
