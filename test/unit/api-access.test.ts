@@ -136,6 +136,14 @@ describe.each([
     }
   });
 
+  it('a path that is no route is 404 with or without a credential', async () => {
+    for (const headers of [{}, { authorization: `Bearer ${KEYS.auditor}` }]) {
+      const response = await api.app.inject({ url: '/api/no-such-thing', headers });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().code).toBe('BRY_NOT_FOUND');
+    }
+  });
+
   it('an unknown key is 401 like no key', async () => {
     const response = await api.app.inject({ url: '/api/deadlines', headers: { 'x-api-key': key() } });
     expect(response.statusCode).toBe(401);
