@@ -28,7 +28,7 @@ declare module 'fastify' {
 
 const WHAT: Record<Exclude<Access, 'public'>, string> = { read: 'read', operate: 'act on', connector: 'post messages to' };
 
-export function permits(role: Role, { access, system }: AccessDeclaration): boolean {
+function permits(role: Role, { access, system }: AccessDeclaration): boolean {
   switch (access) {
     case 'public':
       return true;
@@ -42,7 +42,7 @@ export function permits(role: Role, { access, system }: AccessDeclaration): bool
 }
 
 /** The declaration of the route a request matched; undefined for a route that declares none. */
-export function declarationOf(request: FastifyRequest): AccessDeclaration | undefined {
+function declarationOf(request: FastifyRequest): AccessDeclaration | undefined {
   const { access, system, personalData } = request.routeOptions.config;
   return access ? { access, system, personalData } : undefined;
 }
