@@ -43,6 +43,7 @@ export class SwedishCalendar {
   readonly timeZone: 'Europe/Stockholm';
   readonly extraDaysOff: readonly string[];
   private readonly years = new Map<number, Year>();
+  private readonly midnights = new Map<string, number>();
 
   /** Throws BRY_CONFIG_INVALID naming the `calendar.*` key when the configuration is wrong. */
   constructor(config: CalendarConfig = DEFAULT_CALENDAR_CONFIG) {
@@ -114,8 +115,14 @@ export class SwedishCalendar {
 
   /** Epoch ms of 00:00 Stockholm time on the date (midnight always exists: DST shifts at 02:00/03:00). */
   startOfDay(isoDate: string): number {
-    checkDate(isoDate);
-    return DateTime.fromISO(isoDate, { zone: this.timeZone }).toMillis();
+    let start = this.midnights.get(isoDate);
+    if (start === undefined) {
+      checkDate(isoDate);
+      // Every deadline computes a few of these; the zone arithmetic is the costly part.
+      start = DateTime.fromISO(isoDate, { zone: this.timeZone }).toMillis();
+      this.midnights.set(isoDate, start);
+    }
+    return start;
   }
 
   /** The first instant after the date: 00:00 Stockholm of the next day. Deadlines are due at this instant. */

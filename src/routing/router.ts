@@ -76,7 +76,8 @@ export class Router {
     // After routing, so a retry routes alike.
     await rememberOrderState(event, { registry, directory }, order);
     metrics.routed.inc({ type: event.type });
-    logger.info({ eventId: event.id, type: event.type, subject: event.subject, inboxes: targets.map((t) => t.inboxId) }, 'routed');
+    // Most events (deadline bookkeeping, traces) go to no inbox: only a routing is worth an info line.
+    logger[targets.length > 0 ? 'info' : 'debug']({ eventId: event.id, type: event.type, subject: event.subject, inboxes: targets.map((t) => t.inboxId) }, 'routed');
   }
 }
 

@@ -98,6 +98,12 @@ export class BenchPipeline {
     return { p50Ms: percentile(50), p99Ms: percentile(99), orders };
   }
 
+  /** CPU seconds the Brygga process has used so far (user + system, all its threads). */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.brygga.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
   /** The Brygga process's peak resident set (VmHWM), in MiB. */
   peakRssMb(): number {
     const status = readFileSync(`/proc/${this.brygga.child.pid}/status`, 'utf8');
