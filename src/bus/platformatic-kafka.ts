@@ -2,6 +2,7 @@
 // kafka.ts on kafkajs: same options, topics, partitioning and guarantees, so either serves a
 // deployment (BRYGGA_KAFKA_CLIENT) and the two can be measured against each other.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Admin, Consumer, ListOffsetTimestamps, Producer, ProduceAcks, compatibilityPartitioner, findErrorBy, stringDeserializer, stringSerializer,
   type BaseOptions, type Message, type MessageToProduce, type MessagesStream,
@@ -12,7 +13,6 @@ import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { KafkaBusOptions } from './kafka.ts';
 import { headersToStrings, topicConfig } from './kafka-shared.ts';
-import { abortableSleep } from './sleep.ts';
 
 type Outgoing = MessageToProduce<string, Buffer, string, string>;
 type Incoming = Message<string, Buffer, string, string>;
@@ -184,7 +184,7 @@ export class PlatformaticKafkaBus implements Bus {
         if (Date.now() > deadline) throw err;
       }
       if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${LEADERS_TIMEOUT_MS} ms`);
-      await abortableSleep(100, new AbortController().signal);
+      await sleep(100);
     }
   }
 }
@@ -228,7 +228,8 @@ class GroupMember implements Subscription {
   private stream?: Stream;
   private readonly owned = new Map<string, Owned>();
   private queued = 0;
-  private working = 0;
+  /** Batches being handled, of partitions owned or just revoked. */
+  private readonly working = new Set<Promise<void>>();
   private pumpScheduled = false;
 
   constructor(
@@ -270,7 +271,7 @@ class GroupMember implements Subscription {
   private async shutDown(): Promise<void> {
     this.stopping.abort();
     this.stream?.pause();
-    await Promise.allSettled([...this.owned.values()].map((o) => o.working));
+    await Promise.allSettled(this.working);
     await this.consumer.close(true).catch((err: unknown) => this.context.log.warn({ err }, 'closing the consumer failed'));
     this.context.forget();
   }
@@ -329,14 +330,21 @@ class GroupMember implements Subscription {
 
   private pump(): void {
     for (const owned of this.owned.values()) {
-      if (this.working >= this.context.concurrency || this.stopping.signal.aborted) return;
+      if (this.working.size >= this.context.concurrency || this.stopping.signal.aborted) return;
       if (owned.working || owned.queued.length === 0) continue;
-      this.working++;
-      owned.working = this.work(owned).finally(() => {
-        this.working--;
+      const working = this.work(owned).finally(() => {
+        this.working.delete(working);
         owned.working = undefined;
+        // To the back of the line, so that partitions beyond the concurrency get their turn.
+        const k = key(owned.topic, owned.partition);
+        if (this.owned.get(k) === owned) {
+          this.owned.delete(k);
+          this.owned.set(k, owned);
+        }
         this.pump();
       });
+      this.working.add(working);
+      owned.working = working;
     }
   }
 
@@ -347,12 +355,9 @@ class GroupMember implements Subscription {
     this.flowControl();
     const records = batch.map((m) => toConsumed(this.context.ownName(m.topic), m));
     const signal = AbortSignal.any([this.stopping.signal, owned.revoked.signal]);
+    // Stopped or revoked part way: the records from the first unhandled one stay uncommitted, and
+    // whoever owns the partition next gets them again.
     const handled = await handleBatch(records, { handler: this.options.handler, signal, log: this.context.log });
-    if (handled < batch.length) {
-      // Stopped: the partition's records from the first unhandled one come again, to whoever owns it next.
-      owned.queued = [];
-      owned.next = undefined;
-    }
     if (handled === 0 || owned.revoked.signal.aborted) return;
     const last = batch[handled - 1]!;
     try {
