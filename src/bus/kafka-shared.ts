@@ -1,5 +1,25 @@
 // What both Kafka adapters (kafka.ts on kafkajs, platformatic-kafka.ts on @platformatic/kafka)
-// do alike: the topic settings a retention asks for, and record headers as strings.
+// do alike: names under the namespace, the topic settings a retention asks for, and record
+// headers as strings.
+
+/** The namespace (KafkaBusOptions.namespace) put before every topic and consumer group. */
+export class KafkaNames {
+  readonly prefix: string;
+
+  constructor(namespace: string | undefined) {
+    this.prefix = namespace ?? '';
+  }
+
+  /** A topic's or group's name on the cluster. */
+  onCluster(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  /** A topic's name as Brygga knows it. */
+  own(clusterName: string): string {
+    return clusterName.slice(this.prefix.length);
+  }
+}
 
 const SEGMENT_MIN_BYTES = 16 * 1024 * 1024;
 const SEGMENT_MAX_BYTES = 1024 * 1024 * 1024;

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
-import { headersToStrings, topicConfig } from './kafka-shared.ts';
+import { KafkaNames, headersToStrings, topicConfig } from './kafka-shared.ts';
 import { abortableSleep } from './sleep.ts';
 
 export interface KafkaBusOptions {
@@ -42,6 +42,7 @@ const JOIN_TIMEOUT_MS = 60_000;
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
   private readonly log: Logger;
+  private readonly names: KafkaNames;
   private admin?: Promise<Admin>;
   private producer?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
@@ -49,6 +50,7 @@ export class KafkaBus implements Bus {
   private readonly outgoing: GroupCommit<{ topic: string; message: Message }>;
 
   constructor(private readonly options: KafkaBusOptions) {
+    this.names = new KafkaNames(options.namespace);
     this.log = options.logger.child({ component: 'bus', adapter: 'kafka' });
     const kafkaLog = this.log.child({ lib: 'kafkajs' });
     this.kafka = new Kafka({
@@ -70,7 +72,7 @@ export class KafkaBus implements Bus {
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
-    const missing = topics.map((t) => ({ ...t, name: this.topicName(t.name) })).filter((t) => !existing.has(t.name));
+    const missing = topics.map((t) => ({ ...t, name: this.names.onCluster(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
@@ -85,13 +87,13 @@ export class KafkaBus implements Bus {
   }
 
   async removedByRetention(topic: string): Promise<number> {
-    const offsets = await (await this.getAdmin()).fetchTopicOffsets(this.topicName(topic));
+    const offsets = await (await this.getAdmin()).fetchTopicOffsets(this.names.onCluster(topic));
     return offsets.reduce((sum, p) => sum + Number(p.low), 0);
   }
 
   async publish(topic: string, records: BusRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const name = this.topicName(topic);
+    const name = this.names.onCluster(topic);
     await this.outgoing.add(records.map((r) => ({ topic: name, message: { key: r.key, value: r.value, headers: { ...r.headers } } })));
   }
 
@@ -111,7 +113,7 @@ export class KafkaBus implements Bus {
     // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
     // 10 s instead of waiting half a minute.
     const consumer = this.kafka.consumer({
-      groupId: `${this.namespace}${options.groupId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 10, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 10, sessionTimeout: 10_000, heartbeatInterval: 1_000,
     });
     this.consumers.add(consumer);
     const stopping = new AbortController();
@@ -119,7 +121,7 @@ export class KafkaBus implements Bus {
 
     const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
       const { topic, partition } = batch;
-      const records = batch.messages.map((message) => toConsumed(this.ownName(topic), partition, message));
+      const records = batch.messages.map((message) => toConsumed(this.names.own(topic), partition, message));
       // Stopping, or the partition moved to another member in a rebalance: what is unfinished
       // stays uncommitted, and whoever owns the partition next gets it again. The member
       // heartbeats while its batch makes progress; a handler stuck for a whole session gets it
@@ -157,7 +159,7 @@ export class KafkaBus implements Bus {
     const joined = waitForJoin(consumer);
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: options.topics.map((t) => this.topicName(t)), fromBeginning: options.fromBeginning ?? true });
+      await consumer.subscribe({ topics: options.topics.map((t) => this.names.onCluster(t)), fromBeginning: options.fromBeginning ?? true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6, eachBatch });
       // Resolve only once this member has its partitions and has resolved where to start in
       // them, so records published after subscribe() returns are seen even by a group that
@@ -188,7 +190,7 @@ export class KafkaBus implements Bus {
   }
 
   async readAll(name: string, visit: (record: ConsumedRecord) => Promise<void> | void): Promise<void> {
-    const topic = this.topicName(name);
+    const topic = this.names.onCluster(name);
     const admin = await this.getAdmin();
     const ends = new Map<number, bigint>();
     for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -250,20 +252,6 @@ export class KafkaBus implements Bus {
     this.producer = undefined;
     this.admin = undefined;
     await Promise.allSettled([producer?.then((p) => p.disconnect()), admin?.then((a) => a.disconnect())]);
-  }
-
-  private get namespace(): string {
-    return this.options.namespace ?? '';
-  }
-
-  /** The topic's name on the cluster. */
-  private topicName(name: string): string {
-    return `${this.namespace}${name}`;
-  }
-
-  /** The topic's name as Brygga knows it. */
-  private ownName(clusterName: string): string {
-    return clusterName.slice(this.namespace.length);
   }
 
   private getAdmin(): Promise<Admin> {

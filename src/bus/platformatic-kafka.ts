@@ -12,7 +12,7 @@ import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, To
 import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { KafkaBusOptions } from './kafka.ts';
-import { headersToStrings, topicConfig } from './kafka-shared.ts';
+import { KafkaNames, headersToStrings, topicConfig } from './kafka-shared.ts';
 
 type Outgoing = MessageToProduce<string, Buffer, string, string>;
 type Incoming = Message<string, Buffer, string, string>;
@@ -27,6 +27,7 @@ const LEADERS_TIMEOUT_MS = 30_000;
 
 export class PlatformaticKafkaBus implements Bus {
   private readonly log: Logger;
+  private readonly names: KafkaNames;
   private readonly client: BaseOptions;
   private admin?: Admin;
   private producer?: Producer<string, Buffer, string, string>;
@@ -35,6 +36,7 @@ export class PlatformaticKafkaBus implements Bus {
   private readonly outgoing: GroupCommit<Outgoing>;
 
   constructor(private readonly options: KafkaBusOptions) {
+    this.names = new KafkaNames(options.namespace);
     this.log = options.logger.child({ component: 'bus', adapter: 'platformatic-kafka' });
     this.client = { clientId: options.clientId, bootstrapBrokers: options.brokers };
     this.outgoing = new GroupCommit((items) => this.produce(items), options.lingerMs ?? 1);
@@ -43,7 +45,7 @@ export class PlatformaticKafkaBus implements Bus {
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     const admin = this.getAdmin();
     const existing = new Set(await admin.listTopics());
-    const missing = topics.map((t) => ({ ...t, name: this.topicName(t.name) })).filter((t) => !existing.has(t.name));
+    const missing = topics.map((t) => ({ ...t, name: this.names.onCluster(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     // One request a topic: the settings of a CreateTopics call go to all its topics.
     for (const t of missing) {
@@ -62,13 +64,13 @@ export class PlatformaticKafkaBus implements Bus {
   }
 
   async removedByRetention(topic: string): Promise<number> {
-    const low = await this.partitionOffsets(this.topicName(topic), ListOffsetTimestamps.EARLIEST);
+    const low = await this.partitionOffsets(this.names.onCluster(topic), ListOffsetTimestamps.EARLIEST);
     return low.reduce((sum, offset) => sum + Number(offset), 0);
   }
 
   async publish(topic: string, records: BusRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const name = this.topicName(topic);
+    const name = this.names.onCluster(topic);
     await this.outgoing.add(records.map((r) => ({ topic: name, key: r.key, value: r.value, headers: { ...r.headers } })));
   }
 
@@ -87,17 +89,17 @@ export class PlatformaticKafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = new Consumer<string, Buffer, string, string>({
-      ...this.client, ...GROUP, groupId: `${this.namespace}${options.groupId}`, autocommit: false, maxWaitTime: MAX_WAIT_MS, deserializers: DESERIALIZERS,
+      ...this.client, ...GROUP, groupId: this.names.onCluster(options.groupId), autocommit: false, maxWaitTime: MAX_WAIT_MS, deserializers: DESERIALIZERS,
     });
     const member = new GroupMember(consumer, options, {
       log: this.log.child({ groupId: options.groupId }),
       concurrency: this.options.partitionsConsumedConcurrently ?? 6,
-      ownName: (clusterName) => this.ownName(clusterName),
+      ownName: (clusterName) => this.names.own(clusterName),
       forget: () => this.members.delete(member),
     });
     this.members.add(member);
     try {
-      await member.start(options.topics.map((t) => this.topicName(t)), options.fromBeginning ?? true);
+      await member.start(options.topics.map((t) => this.names.onCluster(t)), options.fromBeginning ?? true);
     } catch (err) {
       await member.stop();
       throw err;
@@ -106,7 +108,7 @@ export class PlatformaticKafkaBus implements Bus {
   }
 
   async readAll(name: string, visit: (record: ConsumedRecord) => Promise<void> | void): Promise<void> {
-    const topic = this.topicName(name);
+    const topic = this.names.onCluster(name);
     const [low, high] = await Promise.all([this.partitionOffsets(topic, ListOffsetTimestamps.EARLIEST), this.partitionOffsets(topic, ListOffsetTimestamps.LATEST)]);
     const ends = new Map<number, bigint>();
     high.forEach((end, partition) => {
@@ -141,20 +143,6 @@ export class PlatformaticKafkaBus implements Bus {
     this.producer = undefined;
     this.admin = undefined;
     await Promise.allSettled([producer?.close(), admin?.close()]);
-  }
-
-  private get namespace(): string {
-    return this.options.namespace ?? '';
-  }
-
-  /** The topic's name on the cluster. */
-  private topicName(name: string): string {
-    return `${this.namespace}${name}`;
-  }
-
-  /** The topic's name as Brygga knows it. */
-  private ownName(clusterName: string): string {
-    return clusterName.slice(this.namespace.length);
   }
 
   private getAdmin(): Admin {
