@@ -3,7 +3,7 @@
 // `brygga review list|attach|dismiss` on the embedded store, with one-line errors.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,8 @@ describe('brygga review (embedded store)', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('lists, dismisses (recorded) and refuses a second decision with a one-line error and its code', async () => {
+    // A data directory Brygga ran in holds its event log too; the CLI refuses one without it.
+    mkdirSync(join(dataDir, 'bus'));
     const store = new EmbeddedStore({ dataDir: join(dataDir, 'store') });
     const { id } = await new ReviewList(store).record(REFUSED);
     await store.close();
