@@ -1,7 +1,7 @@
 // The bus on Apache Kafka, via kafkajs. Needs a broker that still speaks the protocol versions
 // kafkajs 2.x uses: Kafka 3.x (see scripts/kafka/pom.xml).
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type TopicPartitionOffsetAndMetadata, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { handleBatch } from './batch.ts';
@@ -118,6 +118,8 @@ export class KafkaBus implements Bus {
     this.consumers.add(consumer);
     const stopping = new AbortController();
     const log = this.log.child({ groupId: options.groupId });
+    // The batches of several partitions finish together: their offsets go in one commit request.
+    const commits = new GroupCommit<TopicPartitionOffsetAndMetadata>((offsets) => consumer.commitOffsets(offsets));
 
     const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
       const { topic, partition } = batch;
@@ -143,7 +145,7 @@ export class KafkaBus implements Bus {
         if (handled === 0 || stale.signal.aborted) return;
         const last = records[handled - 1]!.offset;
         resolveOffset(last);
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        await commits.add([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
       } finally {
         clearInterval(staleness);
       }
