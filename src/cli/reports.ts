@@ -20,7 +20,8 @@ async function produce(make: (reports: ReportService) => Promise<RenderedReport>
   requireData(settings, ['bus']);
   const bus = openBus(settings, createLogger({ level: 'warn' }));
   try {
-    const report = await make(new ReportService(bus, loadConfig(settings.configFile, settings.env)));
+    const progress = (read: number) => process.stderr.write(`reports: ${read} records of the log read\n`);
+    const report = await make(new ReportService(bus, loadConfig(settings.configFile, settings.env), Date.now, progress));
     const body = options.format === 'csv' ? report.csv : options.format === 'text' ? report.text : `${JSON.stringify(report.json, null, 2)}\n`;
     if (options.out) {
       writeFileSync(options.out, body);

@@ -33,12 +33,16 @@ export function checkReportParameter(name: keyof typeof REPORT_PARAMETERS, value
   if (!parameter.valid(value)) throw new BryggaError('BRY_BAD_REQUEST', `${name}: expected ${parameter.expected}`);
 }
 
+const PROGRESS_EVERY = 10_000;
+
 export class ReportService {
   constructor(
     private readonly bus: Bus,
     private readonly config: BryggaConfig,
     /** Epoch ms now: a quarter or month that has not begun is refused. */
     private readonly now: () => number = Date.now,
+    /** Told how many records have been read so far, every PROGRESS_EVERY (a long log takes a while). */
+    private readonly onProgress?: (recordsRead: number) => void,
   ) {}
 
   /** A period that has not begun would be an empty report (and a forwarded empty compilation). */
@@ -50,7 +54,11 @@ export class ReportService {
   /** Both topics in the order their records were appended. */
   private async events(): Promise<CloudEvent[]> {
     const records: ConsumedRecord[] = [];
-    for (const topic of [TOPICS.orderEvents, TOPICS.providerReports]) await this.bus.readAll(topic, (r) => void records.push(r));
+    for (const topic of [TOPICS.orderEvents, TOPICS.providerReports]) {
+      await this.bus.readAll(topic, (r) => {
+        if (records.push(r) % PROGRESS_EVERY === 0) this.onProgress?.(records.length);
+      });
+    }
     return records.sort((a, b) => a.timestamp - b.timestamp).map((r) => fromBusRecord(r));
   }
 
