@@ -45,6 +45,8 @@ const Deadline = Type.Object({
 
 const Delivery = Type.Object({
   deliveryId: Type.String(),
+  eventId: Type.Optional(Type.String({ description: 'The id of the event the delivery carries' })),
+  eventType: Type.Optional(Type.String({ description: 'Its type, e.g. se.brygga.order.placed.v1' })),
   inboxId: Type.Optional(Type.String()),
   inboxKind: Type.Optional(Type.String()),
   status: Type.String({ description: 'requested, waiting-for-window, retrying, delivered or failed' }),
@@ -66,7 +68,12 @@ export const OrderTrace = Type.Object({
   deadlines: Type.Array(Deadline),
 });
 
-export const DeadlineList = Type.Object({ status: Type.String(), total: Type.Integer(), deadlines: Type.Array(Deadline) });
+export const DeadlineList = Type.Object({
+  status: Type.String(),
+  total: Type.Integer({ description: 'How many match (among the first 10,000 of the status)' }),
+  deadlines: Type.Array(Deadline),
+  nextCursor: Type.Optional(Type.String({ description: 'Pass as cursor for the next page; absent on the last' })),
+});
 
 export const Accepted = Type.Object(
   { accepted: Type.Literal(true), orderId: Type.Optional(Type.String()), eventId: Type.Optional(Type.String()), eventIds: Type.Optional(Type.Array(Type.String())), deliveryId: Type.Optional(Type.String()) },

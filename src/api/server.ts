@@ -10,6 +10,7 @@ import type { DeadlineStatus, Store } from '../store/store.ts';
 import { deadlineView, type TraceQuery } from '../trace/query.ts';
 import type { OrderRegistry } from '../routing/order-registry.ts';
 import { registerAcknowledgementRoute } from './acknowledgement.ts';
+import { orderNotFound, registerClientRoutes } from './clients.ts';
 import { registerReplayRoute } from './replay.ts';
 import { registerReportRoutes } from './reports.ts';
 import { registerReviewRoutes } from './review.ts';
@@ -18,6 +19,7 @@ import type { ActiveConnector, ConnectorContext } from '../connectors/connector.
 import type { EventPublisher } from '../canonical/publisher.ts';
 import type { Clock } from '../clock.ts';
 import { sendProblem } from './problem.ts';
+import { queryDeadlines } from '../operations/deadline-query.ts';
 import { declareAccess, registerAccessHook } from './access.ts';
 import { registerAuditHook } from './audit.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -116,6 +118,7 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerReplayRoute(app, deps);
   registerReportRoutes(app, deps);
   registerReviewRoutes(app, deps);
+  registerClientRoutes(app, deps);
 
   // Typed from the schemas (TypeBox type provider): the handlers read what the schemas declare.
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -123,33 +126,49 @@ function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     config: { access: 'read', personalData: true },
     schema: {
       summary: "An order's trace: its events, deliveries and deadlines (audited: personal data)",
-      params: Type.Object({ id: Type.String({ description: "Brygga's order id or the source system's reference (Lifecare BeslutsId)" }) }),
+      params: Type.Object({ id: Type.String({ description: "Brygga's order id or the source system's reference (Lifecare BeslutsId); a client's orders: /api/clients/{clientId}/orders" }) }),
       response: { 200: OrderTrace, ...SECURED_PROBLEMS, ...problems(404, 503) },
     },
   }, async (request, reply) => {
     const trace = await deps.traces.trace(request.params.id);
-    if (!trace) return sendProblem(reply, new BryggaError('BRY_ORDER_NOT_FOUND', 'no order with that id or reference'));
+    if (!trace) return sendProblem(reply, orderNotFound(request.params.id));
     return trace;
   });
 
   typed.get('/api/deadlines', {
     config: { access: 'read' },
     schema: {
-      summary: 'Deadlines in a status, soonest due first, with the total',
+      summary: 'Deadlines in a status, soonest due first, narrowed by kind, unit, case officer and due time, a page at a time',
       querystring: Type.Object({
         status: Type.Optional(Type.String({ description: 'open (default), met, breached or cancelled' })),
-        limit: Type.Optional(Type.String({ description: 'How many, 1–1000 (default 100)' })),
+        kind: Type.Optional(Type.String({ description: 'Deadline kind from the rules file, e.g. kvittens' })),
+        unit: Type.Optional(Type.String({ description: 'Unit id (configuration) the order is placed with' })),
+        caseOfficer: Type.Optional(Type.String({ description: "The case officer's id as the source system gives it" })),
+        dueBefore: Type.Optional(Type.String({ format: 'date-time', description: 'Only deadlines due before this instant' })),
+        limit: Type.Optional(Type.String({ description: 'How many on a page, 1–1000 (default 100)' })),
+        cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
       }),
       response: { 200: DeadlineList, ...SECURED_PROBLEMS, ...problems(400) },
     },
   }, async (request, reply) => {
-    const status = (request.query.status ?? 'open') as DeadlineStatus;
+    const { query } = request;
+    const status = (query.status ?? 'open') as DeadlineStatus;
     if (!STATUSES.includes(status)) {
       return sendProblem(reply, new BryggaError('BRY_BAD_REQUEST', `status must be one of ${STATUSES.join(', ')}`));
     }
-    const limit = Math.min(Math.max(Number(request.query.limit ?? 100) || 100, 1), 1000);
-    const [deadlines, total] = await Promise.all([deps.store.listDeadlines(status, limit), deps.store.countDeadlines(status)]);
-    return { status, total, deadlines: deadlines.map(deadlineView) };
+    const limit = Math.min(Math.max(Number(query.limit ?? 100) || 100, 1), 1000);
+    if (query.dueBefore !== undefined && Number.isNaN(Date.parse(query.dueBefore))) {
+      return sendProblem(reply, new BryggaError('BRY_BAD_REQUEST', 'query parameter dueBefore: must be a date-time, e.g. 2026-11-27T00:00:00+01:00'));
+    }
+    const page = await queryDeadlines({ store: deps.store, registry: deps.registry }, {
+      status, limit,
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.unit ? { unitId: query.unit } : {}),
+      ...(query.caseOfficer ? { caseOfficerId: query.caseOfficer } : {}),
+      ...(query.dueBefore ? { dueBefore: Date.parse(query.dueBefore) } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    return { status, total: page.total, deadlines: page.deadlines.map(deadlineView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   });
 
   // Liveness and readiness answer alike: 503 while a stage cannot consume or the store cannot
