@@ -1,4 +1,4 @@
-// `brygga rebuild`: restore everything derivable (traces, references, order summaries,
+// `brygga rebuild`: restore everything derivable (traces, references, clients' orders, order summaries,
 // placements, delivery records, deadlines) from the event log into the store.
 import { Command } from 'commander';
 import { rebuildStore, STORE_KINDS, unresolved, type StoreRebuildReport } from '../rebuild/rebuild.ts';
@@ -37,7 +37,7 @@ export function printStoreReport(report: StoreRebuildReport, dryRun: boolean, ou
 
 export function rebuildCommand(): Command {
   return new Command('rebuild')
-    .description('restore everything the store holds that the Kafka topics (or the embedded log) give back: traces, references, order summaries, placements, delivery records and deadlines')
+    .description('restore everything the store holds that the Kafka topics (or the embedded log) give back: traces, references, clients\' orders, order summaries, placements, delivery records and deadlines')
     .option('--dry-run', 'compare only; write nothing')
     .action(async (options: { dryRun?: boolean }) => {
       const dryRun = options.dryRun === true;

@@ -24,12 +24,12 @@ const TOPIC_ORDER = [TOPICS.orderEvents, TOPICS.providerReports, TOPICS.deadline
 const DELIVERY_TOPICS: string[] = [TOPICS.deliveryRequests, TOPICS.deliveryOutcomes];
 const PROGRESS_EVERY = 10_000;
 
-export const STORE_KINDS = ['traces', 'references', 'orders', 'placements', 'delivered', 'failed'] as const;
+export const STORE_KINDS = ['traces', 'references', 'clients', 'orders', 'placements', 'delivered', 'failed'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 /** Kinds whose values are ids only, safe to print; the others may hold personal data. */
-const PRINTABLE: ReadonlySet<StoreKind> = new Set(['references', 'placements', 'delivered']);
+const PRINTABLE: ReadonlySet<StoreKind> = new Set(['references', 'clients', 'placements', 'delivered']);
 
-const KIND_OF_PREFIX: Record<string, StoreKind> = { trace: 'traces', ref: 'references', order: 'orders', placement: 'placements' };
+const KIND_OF_PREFIX: Record<string, StoreKind> = { trace: 'traces', ref: 'references', client: 'clients', order: 'orders', placement: 'placements' };
 
 export interface KindReport {
   /** Keys the log gives. */
@@ -146,8 +146,8 @@ export async function rebuildStore(options: StoreRebuildOptions): Promise<StoreR
   }
   for (const key of ledger.cleared()) await mustBeAbsent('failed', key, 'the delivery got through later');
 
-  progress('comparing traces, references, order summaries and placements');
-  for (const [key, entries] of scratch.lists) await compareTrace(key, entries);
+  progress('comparing traces, references, clients\' orders, order summaries and placements');
+  for (const [key, entries] of scratch.lists) await compareList(key, entries);
   for (const [key, value] of scratch.values) await compareValue(kindOf(key), key, value);
   for (const key of scratch.deleted) await mustBeAbsent(kindOf(key), key, 'the log removed it');
 
@@ -158,8 +158,11 @@ export async function rebuildStore(options: StoreRebuildOptions): Promise<StoreR
   const requeued = dryRun ? 0 : await requeuePending(store, now, pending);
   return { records: records.length, unreadable, kinds, deadlines, pending, requeued };
 
-  /** A trace is a list read with repeated ids dropped: restore the entries it lacks, in log order. */
-  async function compareTrace(key: string, entries: string[]): Promise<void> {
+  /**
+   * A trace is a list read with repeated ids dropped, a client's orders a list of order ids:
+   * restore the entries it lacks, in log order.
+   */
+  async function compareList(key: string, entries: string[]): Promise<void> {
     const report = kinds[kindOf(key)];
     report.expected++;
     const storedIds = new Set<string>();
@@ -167,7 +170,7 @@ export async function rebuildStore(options: StoreRebuildOptions): Promise<StoreR
     const expectedIds = new Set<string>();
     const lacking: string[] = [];
     for (const line of entries) {
-      const id = entryId(line)!;
+      const id = entryId(line) ?? line;
       expectedIds.add(id);
       if (!storedIds.has(id)) lacking.push(line);
     }
@@ -189,6 +192,7 @@ function kindOf(key: string): StoreKind {
   return kind;
 }
 
+/** A trace entry's id; undefined for a line that is not one (an order id in a client's list). */
 function entryId(line: string): string | undefined {
   try {
     return (JSON.parse(line) as { id?: string }).id;

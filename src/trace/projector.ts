@@ -1,5 +1,6 @@
 // Keeps each order's trace: every event, delivery and deadline event that concerns it, with
-// times, as a list in the store. Entries hold ids and types only, never personal data.
+// times, as a list in the store. Entries hold ids and types only, never personal data. Also
+// keeps each pseudonymous client's order ids, so a client's orders can be found.
 import type { Bus, Subscription } from '../bus/bus.ts';
 import { fromBusRecord, type CloudEvent } from '../canonical/envelope.ts';
 import { TOPICS } from '../canonical/event-types.ts';
@@ -14,6 +15,9 @@ export interface TraceEntry {
   /** The source system's own reference, e.g. a Lifecare BeslutsId. */
   reference?: string;
   deliveryId?: string;
+  /** A delivery request: the id and type of the event it carries. */
+  eventId?: string;
+  eventType?: string;
   inboxId?: string;
   inboxKind?: string;
   attempts?: number;
@@ -36,6 +40,8 @@ export interface TraceEntry {
 
 export const traceKey = (orderId: string): string => `trace:${orderId}`;
 export const referenceKey = (reference: string): string => `ref:${reference}`;
+/** A list of the order ids of a pseudonymous client (src/canonical/pseudonym.ts), each once. */
+export const clientKey = (clientId: string): string => `client:${clientId}`;
 
 /** The fields of delivery and deadline events that a trace entry copies as they are. */
 type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'nextAttemptAt' | 'plannedAt' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
@@ -45,6 +51,10 @@ interface TracedData extends CopiedFields {
   orderId?: string;
   origin?: { system: string; reference: string };
   inbox?: { inboxId: string; kind: string };
+  /** A delivery request's carried event. */
+  event?: { id: string; type: string };
+  clientId?: string;
+  client?: { clientId?: string };
 }
 
 export function traceEntryOf(event: CloudEvent): TraceEntry {
@@ -54,6 +64,8 @@ export function traceEntryOf(event: CloudEvent): TraceEntry {
     causationId: event.causationid,
     reference: d.origin?.reference,
     deliveryId: d.deliveryId,
+    eventId: d.event?.id,
+    eventType: d.event?.type,
     inboxId: d.inbox?.inboxId ?? d.inboxId,
     inboxKind: d.inbox?.kind,
     attempts: d.attempts,
@@ -101,6 +113,18 @@ export class TraceProjector {
     if (data.origin && data.orderId) {
       await this.deps.kv.set(referenceKey(data.origin.reference), data.orderId);
     }
+    const clientId = data.clientId ?? data.client?.clientId;
+    if (clientId && data.orderId) await this.rememberClientOrder(clientId, data.orderId);
     await this.deps.kv.append(traceKey(orderId), JSON.stringify(traceEntryOf(event)));
+  }
+
+  /**
+   * Adds the order to the client's list unless it is there: every event of an order carries the
+   * client, and a record read again adds nothing. One order's events share a partition (keyed by
+   * order id), so no two projectors check the same order at once.
+   */
+  private async rememberClientOrder(clientId: string, orderId: string): Promise<void> {
+    const key = clientKey(clientId);
+    if (!(await this.deps.kv.range(key)).includes(orderId)) await this.deps.kv.append(key, orderId);
   }
 }

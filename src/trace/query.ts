@@ -1,10 +1,13 @@
 // Answers "what happened to this order?" from the projected trace and the live deadlines.
 import { EVENT_TYPES } from '../canonical/event-types.ts';
 import type { Deadline, Store } from '../store/store.ts';
-import { referenceKey, traceKey, type TraceEntry } from './projector.ts';
+import { clientKey, referenceKey, traceKey, type TraceEntry } from './projector.ts';
 
 export interface DeliveryView {
   deliveryId: string;
+  /** The event the delivery carries (an order, a confirmation, a deadline warning …). */
+  eventId?: string;
+  eventType?: string;
   inboxId?: string;
   inboxKind?: string;
   /**
@@ -37,6 +40,22 @@ export interface OrderTrace {
   deadlines: DeadlineView[];
 }
 
+/** One order of a client, in brief; `trace` is where its whole trace is. */
+export interface ClientOrderView {
+  orderId: string;
+  references: string[];
+  /** The first and the latest event of the order. */
+  firstEventAt: string;
+  lastEvent: { type: string; time: string };
+  deadlines: { kind: string; status: Deadline['status']; dueAt: string }[];
+  trace: string;
+}
+
+export interface ClientOrders {
+  clientId: string;
+  orders: ClientOrderView[];
+}
+
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function deadlineView(d: Deadline): DeadlineView {
@@ -58,6 +77,8 @@ function deliveriesOf(entries: TraceEntry[]): DeliveryView[] {
     if (e.inboxId) view.inboxId = e.inboxId;
     if (e.inboxKind) view.inboxKind = e.inboxKind;
     if (e.type === EVENT_TYPES.deliveryRequested) {
+      if (e.eventId) view.eventId = e.eventId;
+      if (e.eventType) view.eventType = e.eventType;
       // A replay asks again: what is known of the earlier attempts stays until they are retold.
       view.requestedAt ??= e.time;
       if (view.status !== 'delivered' && view.status !== 'waiting-for-window') view.status = 'requested';
@@ -115,4 +136,31 @@ export class TraceQuery {
       deadlines: (await this.store.deadlinesOfOrder(orderId)).map(deadlineView),
     };
   }
+
+  /** A pseudonymous client's orders, first received first; undefined when no order names the client. */
+  async ordersOfClient(clientId: string): Promise<ClientOrders | undefined> {
+    const orderIds = await this.store.range(clientKey(clientId));
+    if (orderIds.length === 0) return undefined;
+    const orders: ClientOrderView[] = [];
+    for (const orderId of orderIds) {
+      const trace = await this.trace(orderId);
+      if (trace && trace.events.length > 0) orders.push(briefOf(trace));
+    }
+    orders.sort((a, b) => Date.parse(a.firstEventAt) - Date.parse(b.firstEventAt));
+    return { clientId, orders };
+  }
+}
+
+function briefOf(trace: OrderTrace): ClientOrderView {
+  // Event times keep their source's offset: compared as instants.
+  const byTime = [...trace.events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  const last = byTime[byTime.length - 1]!;
+  return {
+    orderId: trace.orderId,
+    references: trace.references,
+    firstEventAt: byTime[0]!.time,
+    lastEvent: { type: last.type, time: last.time },
+    deadlines: trace.deadlines.map(({ kind, status, dueAt }) => ({ kind, status, dueAt })),
+    trace: `/api/orders/${encodeURIComponent(trace.orderId)}`,
+  };
 }
