@@ -70,6 +70,9 @@ describe('the OpenAPI document', () => {
       { method: 'GET', path: '/api/deadlines', url: '/api/deadlines?status=open', headers: as },
       { method: 'GET', path: '/api/deadlines', url: '/api/deadlines' },
       { method: 'GET', path: '/api/orders/{id}', url: '/api/orders/B-0000-0000', headers: as },
+      { method: 'GET', path: '/api/orders/{id}', url: '/api/orders/cl-0123456789abcdef', headers: as },
+      { method: 'GET', path: '/api/clients/{clientId}/orders', url: '/api/clients/cl-0123456789abcdef/orders', headers: as },
+      { method: 'GET', path: '/api/clients/{clientId}/orders', url: '/api/clients/B-0000-0000/orders', headers: as },
       { method: 'POST', path: '/api/deliveries/{id}/replay', url: '/api/deliveries/d-1/replay', headers: as },
       { method: 'POST', path: '/api/reports/participant-lists/{month}/forward', url: '/api/reports/participant-lists/2026-10/forward', headers: as },
     ];
