@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, EVENT_TYPES } from '../../src/canonical/event-types.ts';
 import type { ConsumedRecord } from '../../src/bus/bus.ts';
 import type { RunningBrygga } from '../../src/main.ts';
-import type { OrderTrace } from '../../src/trace/query.ts';
+import type { ClientOrders, OrderTrace } from '../../src/trace/query.ts';
 import { ADAPTER_SETS, startTestBrygga, testSettings } from '../support/brygga.ts';
 import { lifecareExample } from '../support/examples.ts';
 import { LifecareStandIn } from '../support/lifecare-standin.ts';
@@ -95,8 +95,30 @@ describe.each(ADAPTER_SETS)('one Lifecare order, end to end (%s)', (adapters) =>
     expect(byReference.references).toContain(beslutsId);
     const types = byReference.events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining([EVENT_TYPES.orderPlaced, EVENT_TYPES.startConfirmed, EVENT_TYPES.deadlineOpened, EVENT_TYPES.deadlineMet]));
-    await waitFor(() => trace(beslutsId), (t) => t.deliveries.length === 4 && t.deliveries.every((d) => d.status === 'delivered'), 'four delivered deliveries');
+    const delivered = await waitFor(() => trace(beslutsId), (t) => t.deliveries.length === 4 && t.deliveries.every((d) => d.status === 'delivered'), 'four delivered deliveries');
     expect(JSON.stringify(byReference)).not.toContain('191212121212');
+    // Each delivery names the event it carries: the order to the central inbox and the coordinator, the confirmation to the case officer and the coordinator.
+    const carried = (type: string) => delivered.events.find((e) => e.type === type)!.id;
+    expect(delivered.deliveries.map((d) => `${d.eventType} ${d.eventId}`).sort()).toEqual([
+      `${EVENT_TYPES.orderPlaced} ${carried(EVENT_TYPES.orderPlaced)}`, `${EVENT_TYPES.orderPlaced} ${carried(EVENT_TYPES.orderPlaced)}`,
+      `${EVENT_TYPES.startConfirmed} ${carried(EVENT_TYPES.startConfirmed)}`, `${EVENT_TYPES.startConfirmed} ${carried(EVENT_TYPES.startConfirmed)}`,
+    ].sort());
+  });
+
+  it("finds the order by the client's pseudonymous id, with the address of its trace", async () => {
+    const { orderId } = await trace(beslutsId);
+    const records: ConsumedRecord[] = [];
+    await brygga.bus.readAll(TOPICS.orderEvents, (r) => void records.push(r));
+    const clientId = JSON.parse(records.find((r) => r.key === orderId)!.value.toString('utf8')).clientId as string;
+    // The shared broker may hold other runs' orders for this client (the same test personnummer): this run's is among them.
+    const client = await getJson<ClientOrders>(`${brygga.url}/api/clients/${clientId}/orders`);
+    expect(client.clientId).toBe(clientId);
+    const order = client.orders.find((o) => o.orderId === orderId)!;
+    expect(order.references).toContain(beslutsId);
+    expect(order.trace).toBe(`/api/orders/${orderId}`);
+    expect(order.deadlines).toContainEqual(expect.objectContaining({ kind: 'kvittens', status: 'met' }));
+    expect((await getJson<OrderTrace>(`${brygga.url}${order.trace}`)).orderId).toBe(orderId);
+    expect(JSON.stringify(client)).not.toContain('191212121212');
   });
 
   it('R-MONTHLY-LIST: a day centre\'s month-end participant list reaches the coordinator', async () => {
