@@ -1,6 +1,6 @@
 // Losing the store loses nothing the log can give back: after the store is wiped mid-life,
 // `brygga rebuild` restores the traces (by order id and by Lifecare reference), the client's
-// placement (a later follow-up still reaches the unit, R-ORDER-CENTRAL-INBOX), the deadlines
+// orders (by pseudonymous client id), the client's placement (a later follow-up still reaches the unit, R-ORDER-CENTRAL-INBOX), the deadlines
 // in every status (R-KVITTENS-3VD, R-EXEC-3M) and the delivered markers, so a restarted
 // Brygga sends nothing twice. A second rebuild finds nothing missing.
 import { execFile } from 'node:child_process';
@@ -15,7 +15,7 @@ import { rebuildStore, unresolved, type StoreRebuildReport } from '../../src/reb
 import { deliveredKey } from '../../src/routing/delivery-worker.ts';
 import { InboxDirectory } from '../../src/routing/inboxes.ts';
 import type { Deadline, Store } from '../../src/store/store.ts';
-import type { TraceEntry } from '../../src/trace/projector.ts';
+import { clientKey, type TraceEntry } from '../../src/trace/projector.ts';
 import type { OrderTrace } from '../../src/trace/query.ts';
 import { ADAPTER_SETS, startTestBrygga, testSettings, type AdapterSet } from '../support/brygga.ts';
 import { lifecareExample } from '../support/examples.ts';
@@ -37,6 +37,8 @@ function followUp(beslutsId: string): Buffer {
 interface Snapshot {
   traces: Record<string, OrderTrace>;
   values: Record<string, string | undefined>;
+  /** The client's order ids (client:<clientId>), sorted: the live projector and rebuild may append them in another order. */
+  clients: Record<string, string[]>;
   deadlines: Deadline[];
 }
 
@@ -95,12 +97,13 @@ describe.each(ADAPTER_SETS)('brygga rebuild after the store is wiped (%s)', (ada
     }
     const clientId = JSON.parse(values[`order:${traces[references[0]!]!.orderId}`]!).clientId as string;
     values[`placement:${clientId}`] = await store.get(`placement:${clientId}`);
-    return { traces, values, deadlines };
+    const clients = { [clientKey(clientId)]: (await store.range(clientKey(clientId))).sort() };
+    return { traces, values, clients, deadlines };
   }
 
   /** Lines of a report that concern this run's keys (the Kafka topics are shared with other runs). */
   function ours(report: StoreRebuildReport, before: Snapshot): string[] {
-    const keys = new Set([...Object.keys(before.values), ...Object.values(before.traces).map((t) => `trace:${t.orderId}`)]);
+    const keys = new Set([...Object.keys(before.values), ...Object.keys(before.clients), ...Object.values(before.traces).map((t) => `trace:${t.orderId}`)]);
     const deadlineIds = new Set(before.deadlines.map((d) => d.id));
     const lines = [
       ...Object.values(report.kinds).flatMap((k) => [...k.missing, ...k.different, ...k.unexplained, ...k.unrestorable]),
@@ -136,6 +139,8 @@ describe.each(ADAPTER_SETS)('brygga rebuild after the store is wiped (%s)', (ada
       'exec3m:open', 'exec3m:open', 'exec3m:open', 'kvittens:breached', 'kvittens:breached', 'kvittens:met',
     ]);
     expect(Object.entries(before.values).filter(([, v]) => v === undefined)).toEqual([]);
+    // The four orders are one client's (this run's pseudonym key), each once.
+    expect(Object.values(before.clients)).toEqual([[a, b, c, f1].map((id) => before.traces[id]!.orderId).sort()]);
     expect(before.values[Object.keys(before.values).find((k) => k.startsWith('placement:'))!]).toBe('dv-manst');
     const held = lifecare.messages.size;
     const posted = lifecare.posts.length;
@@ -167,7 +172,7 @@ describe.each(ADAPTER_SETS)('brygga rebuild after the store is wiped (%s)', (ada
       const report = await rebuildStore({ ...options, ...adaptersNow, dryRun: false, progress: (line) => progress.push(line) });
       expect(progress.length).toBeGreaterThan(0);
       const missing = ours(report, before);
-      for (const key of Object.keys(before.values)) expect(missing).toContain(key);
+      for (const key of [...Object.keys(before.values), ...Object.keys(before.clients)]) expect(missing).toContain(key);
       for (const id of [a, b, c, f1]) expect(missing).toContain(`trace:${before.traces[id]!.orderId}`);
       for (const d of before.deadlines) expect(report.deadlines.missing).toContain(d.id);
       expect(report.kinds.traces.restored).toBeGreaterThanOrEqual(4);
@@ -223,6 +228,7 @@ describe.each(ADAPTER_SETS)('brygga rebuild after the store is wiped (%s)', (ada
     const after = await snapshot(store2, [a, b, c, f1]);
     expect(after.traces).toEqual(before.traces);
     expect(after.values).toEqual(before.values);
+    expect(after.clients).toEqual(before.clients);
     expect(after.deadlines).toEqual(before.deadlines);
 
     // The placement came back: a new follow-up still goes to the unit.
