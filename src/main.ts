@@ -94,6 +94,7 @@ function busFor(settings: Settings, logger: Logger, lock: DataDirLock | undefine
   const options: KafkaBusOptions = {
     brokers: settings.kafkaBrokers, clientId: 'brygga', logger,
     ...(settings.kafkaNamespace ? { namespace: settings.kafkaNamespace } : {}), ...(settings.kafkaReplicationFactor ? { replicationFactor: settings.kafkaReplicationFactor } : {}),
+    ...(settings.kafkaFetchMaxWaitMs ? { fetchMaxWaitMs: settings.kafkaFetchMaxWaitMs } : {}),
   };
   return settings.kafkaClient === 'platformatic' ? new PlatformaticKafkaBus(options) : new KafkaBus(options);
 }

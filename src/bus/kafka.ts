@@ -30,7 +30,8 @@ export interface KafkaBusOptions {
   lingerMs?: number;
   /**
    * How long the broker may hold a fetch (fetch.max.wait.ms). kafkajs's fetch waits it out even
-   * when records arrive meanwhile, so it is the latency of every hop; default 10 ms.
+   * when records arrive meanwhile, so it is the latency of every hop: default 10 ms here;
+   * @platformatic/kafka's returns when records arrive: default 1,000 ms there.
    */
   fetchMaxWaitMs?: number;
 }

@@ -89,7 +89,7 @@ export class PlatformaticKafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = new Consumer<string, Buffer, string, string>({
-      ...this.client, ...GROUP, groupId: this.names.onCluster(options.groupId), autocommit: false, maxWaitTime: MAX_WAIT_MS, deserializers: DESERIALIZERS,
+      ...this.client, ...GROUP, groupId: this.names.onCluster(options.groupId), autocommit: false, maxWaitTime: this.options.fetchMaxWaitMs ?? MAX_WAIT_MS, deserializers: DESERIALIZERS,
     });
     const member = new GroupMember(consumer, options, {
       log: this.log.child({ groupId: options.groupId }),

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BryggaError } from '../errors.ts';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'BRYGGA_KAFKA_CLIENT', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'BRYGGA_KAFKA_CLIENT', 'BRYGGA_KAFKA_FETCH_MAX_WAIT_MS', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
 
 /** The Kafka clients the bus can run on (BRYGGA_KAFKA_CLIENT). */
 export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
@@ -22,6 +22,8 @@ export interface Settings {
   kafkaReplicationFactor?: number;
   /** The client the Kafka bus runs on: kafkajs (unset) or platformatic (@platformatic/kafka). */
   kafkaClient?: KafkaClient;
+  /** How long the broker may hold a fetch: each hop's latency when idle, against idle CPU. */
+  kafkaFetchMaxWaitMs?: number;
   redisUrl?: string;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   redisPrefix: string;
@@ -46,6 +48,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     kafkaNamespace: kafkaNamespace(env.BRYGGA_KAFKA_NAMESPACE),
     kafkaReplicationFactor: replicationFactor(env.BRYGGA_KAFKA_REPLICATION_FACTOR),
     kafkaClient: kafkaClient(env.BRYGGA_KAFKA_CLIENT),
+    kafkaFetchMaxWaitMs: fetchMaxWait(env.BRYGGA_KAFKA_FETCH_MAX_WAIT_MS),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -65,6 +68,13 @@ function replicationFactor(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 32767) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_REPLICATION_FACTOR must be a whole number of replicas (1 or more), got '${value}'`);
   return n;
+}
+
+function fetchMaxWait(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 30_000) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_FETCH_MAX_WAIT_MS must be whole milliseconds from 1 to 30000, got '${value}'`);
+  return ms;
 }
 
 function kafkaClient(value: string | undefined): KafkaClient | undefined {

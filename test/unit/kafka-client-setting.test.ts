@@ -22,3 +22,13 @@ describe('BRYGGA_KAFKA_CLIENT', () => {
     expect(() => settingsFromEnv({ BRYGGA_KAFKA_CLIENT: 'rdkafka' })).toThrow(/BRYGGA_KAFKA_CLIENT must be one of kafkajs, platformatic, got 'rdkafka'/);
   });
 });
+
+describe('BRYGGA_KAFKA_FETCH_MAX_WAIT_MS', () => {
+  it('takes whole milliseconds and refuses anything else, naming the variable', () => {
+    expect(settingsFromEnv({ BRYGGA_KAFKA_FETCH_MAX_WAIT_MS: '50' }).kafkaFetchMaxWaitMs).toBe(50);
+    expect(settingsFromEnv({}).kafkaFetchMaxWaitMs).toBeUndefined();
+    for (const bad of ['0', '1.5', 'soon', '60000']) {
+      expect(() => settingsFromEnv({ BRYGGA_KAFKA_FETCH_MAX_WAIT_MS: bad })).toThrow(/BRYGGA_KAFKA_FETCH_MAX_WAIT_MS must be whole milliseconds from 1 to 30000/);
+    }
+  });
+});
