@@ -170,14 +170,6 @@ export function parseLifecareMessage(
 
   const refusal = reader.refusal(`Lifecare ${typ}`, subject);
   if (refusal) throw refusal;
-  const event = canonicalEvent({
-    system: 'lifecare',
-    messageId: getPath(data, 'origin.messageId') as string,
-    source: SOURCE,
-    type: map.eventType,
-    time: getPath(data, 'origin.createdAt') as string,
-    subject: subject!,
-    data,
-  });
+  const event = canonicalEvent({ system: 'lifecare', source: SOURCE, type: map.eventType, subject: subject!, data });
   return [event];
 }

@@ -116,15 +116,7 @@ export function parseParaplyRequest(body: Buffer, contentType: string | undefine
 
   const refusal = reader.refusal(`Paraply ${map.operation}`, subject, true);
   if (refusal) throw refusal;
-  const event = canonicalEvent({
-    system: 'paraply',
-    messageId: getPath(data, 'origin.messageId') as string,
-    source: SOURCE,
-    type: map.eventType,
-    time: getPath(data, 'origin.createdAt') as string,
-    subject: subject!,
-    data,
-  });
+  const event = canonicalEvent({ system: 'paraply', source: SOURCE, type: map.eventType, subject: subject!, data });
   return { operation: map.operation, events: [event] };
 }
 

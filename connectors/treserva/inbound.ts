@@ -161,14 +161,6 @@ export function parseTreservaFile(body: Buffer, contentType: string | undefined,
   // The origin leads with what names the message, then the parties.
   const { system, messageId, reference: ref, createdAt: created, ...party } = data.origin as Record<string, unknown>;
   data.origin = { system, messageId, reference: ref, createdAt: created, ...party };
-  const event = canonicalEvent({
-    system: 'treserva',
-    messageId: messageId as string,
-    source: SOURCE,
-    type: map.eventType,
-    time: created as string,
-    subject: subject!,
-    data,
-  });
+  const event = canonicalEvent({ system: 'treserva', source: SOURCE, type: map.eventType, subject: subject!, data });
   return [event];
 }

@@ -15,13 +15,12 @@ export function addClientId(data: Record<string, unknown>, pseudonymKey: string)
 }
 
 export interface EventParts {
-  /** The system the message came from; with `messageId` and `type` it makes the stable event id. */
+  /** The system the message came from; with the message id and `type` it makes the stable event id. */
   system: string;
-  messageId: string;
   source: string;
   type: EventType;
-  time: string;
   subject: string;
+  /** The mapped data; `origin.messageId` names the message, `origin.createdAt` is the event's time. */
   data: Record<string, unknown>;
 }
 
@@ -31,10 +30,10 @@ export function canonicalEvent(parts: EventParts): CloudEvent {
   const leading = Object.entries({ orderId, origin, clientId }).filter(([, value]) => value !== undefined);
   const event: CloudEvent = {
     specversion: '1.0',
-    id: stableId(parts.system, parts.messageId, parts.type),
+    id: stableId(parts.system, getPath(parts.data, 'origin.messageId') as string, parts.type),
     source: parts.source,
     type: parts.type,
-    time: parts.time,
+    time: getPath(parts.data, 'origin.createdAt') as string,
     subject: parts.subject,
     datacontenttype: 'application/json',
     correlationid: parts.subject,
