@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../src/canonical/envelope.ts';
 import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
 import { DeadlineBreachedData, OrderAcknowledgedData, ParticipantSummaryData } from '../../src/canonical/schemas/index.ts';
-import { validateEvent } from '../../src/canonical/validate.ts';
 import { parseXmlDocument, type XmlElement } from '../../src/canonical/xml-input.ts';
-import { fixtureFolders, thrown, valuesOf, type Labels } from '../../test/support/fixtures.ts';
+import { fixtureFolders, parsedFixtureTests, thrown, valuesOf, type Labels } from '../../test/support/fixtures.ts';
 import { parseLifecareMessage, unitReportId } from './inbound.ts';
 import { HEADER, MESSAGES } from './mapping.ts';
 import { parseLifecareReceipt, renderLifecareMessage } from './outbound.ts';
@@ -50,23 +49,7 @@ describe('Lifecare fixtures', () => {
     for (const f of fixtures) expect(Number(!!f.expected) + Number(!!f.expectedError), f.name).toBe(1);
   });
 
-  for (const f of fixtures.filter((x) => x.expected)) {
-    it(`${f.name}: ${f.description}`, () => {
-      const events = parse(f);
-      expect(events).toEqual(f.expected);
-      for (const event of events) validateEvent(event);
-    });
-  }
-
-  for (const f of fixtures.filter((x) => x.expectedError)) {
-    it(`${f.name} is refused: ${f.description}`, () => {
-      const error = thrown(() => parse(f));
-      // `messageContains`: what the refusal must say in words (optional).
-      const { messageContains, ...expected } = f.expectedError as { messageContains?: string };
-      expect({ code: error.code, problems: error.problems.map(({ code, field, rule }) => ({ code, field, rule })) }).toEqual(expected);
-      if (messageContains) expect(error.message).toContain(messageContains);
-    });
-  }
+  parsedFixtureTests(fixtures, parse);
 
   it('refusals name fields and rules but never echo a value (personal data)', () => {
     for (const f of fixtures.filter((x) => x.expectedError?.code === 'BRY_INVALID_MESSAGE')) {

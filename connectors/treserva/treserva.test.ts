@@ -9,7 +9,7 @@ import { EVENT_TYPES } from '../../src/canonical/event-types.ts';
 import { validateEvent } from '../../src/canonical/validate.ts';
 import { parseXmlDocument } from '../../src/canonical/xml-input.ts';
 import { BryggaError, ERRORS } from '../../src/errors.ts';
-import { fixtureFolders, thrown, valuesOf, type Labels } from '../../test/support/fixtures.ts';
+import { fixtureFolders, parsedFixtureTests, thrown, valuesOf, type Labels } from '../../test/support/fixtures.ts';
 import { orderIdFor } from '../../src/canonical/envelope.ts';
 import { orderIdOf } from '../../src/canonical/references.ts';
 import { parseTreservaFile } from './inbound.ts';
@@ -74,20 +74,7 @@ describe('Treserva fixtures', () => {
     }
   });
 
-  for (const f of fixtures.filter((x) => x.expected)) {
-    it(`${f.name}: ${f.description}`, () => {
-      const events = parse(f);
-      expect(events).toEqual(f.expected);
-      for (const event of events) validateEvent(event);
-    });
-  }
-
-  for (const f of fixtures.filter((x) => x.expectedError)) {
-    it(`${f.name} is refused: ${f.description}`, () => {
-      const error = thrown(() => parse(f));
-      expect({ code: error.code, problems: error.problems.map(({ code, field, rule }) => ({ code, field, rule })) }).toEqual(f.expectedError);
-    });
-  }
+  parsedFixtureTests(fixtures, parse);
 
   for (const f of fixtures.filter((x) => x.output)) {
     it(`${f.name} goes out as output.xml: ${f.description}`, () => {

@@ -1,5 +1,8 @@
 // A connector's fixture folders (fixtures/<case>/…) read file by file, and the helpers every fixture test uses.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import type { CloudEvent } from '../../src/canonical/envelope.ts';
+import { validateEvent } from '../../src/canonical/validate.ts';
 import type { XmlElement } from '../../src/canonical/xml-input.ts';
 import { BryggaError } from '../../src/errors.ts';
 
@@ -21,6 +24,33 @@ export function fixtureFolders(dir: URL): FixtureFolder[] {
       json: (f) => (existsSync(file(f)) ? JSON.parse(readFileSync(file(f), 'utf8')) : undefined),
     };
   });
+}
+
+/** A case with its expectation: the events its input gives, or the refusal (`messageContains`: words it must say). */
+export interface ParsedFixture {
+  name: string;
+  description: string;
+  expected?: CloudEvent[];
+  expectedError?: { code: string; problems: { code: string; field: string; rule: string }[]; messageContains?: string };
+}
+
+/** One test per case: its input gives exactly the expected (valid) events, or the expected refusal by code, field and rule. */
+export function parsedFixtureTests<F extends ParsedFixture>(fixtures: F[], parse: (fixture: F) => CloudEvent[]): void {
+  for (const f of fixtures.filter((x) => x.expected)) {
+    it(`${f.name}: ${f.description}`, () => {
+      const events = parse(f);
+      expect(events).toEqual(f.expected);
+      for (const event of events) validateEvent(event);
+    });
+  }
+  for (const f of fixtures.filter((x) => x.expectedError)) {
+    it(`${f.name} is refused: ${f.description}`, () => {
+      const error = thrown(() => parse(f));
+      const { messageContains, ...expected } = f.expectedError!;
+      expect({ code: error.code, problems: error.problems.map(({ code, field, rule }) => ({ code, field, rule })) }).toEqual(expected);
+      if (messageContains) expect(error.message).toContain(messageContains);
+    });
+  }
 }
 
 /** The BryggaError `fn` throws; fails the test when it throws nothing or something else. */
