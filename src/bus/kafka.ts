@@ -122,17 +122,25 @@ export class KafkaBus implements Bus {
     // The batches of several partitions finish together: their offsets go in one commit request.
     const commits = new GroupCommit<TopicPartitionOffsetAndMetadata>((offsets) => consumer.commitOffsets(offsets));
 
-    const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
+    // Batches under way: stop() lets them finish and commit what they handled before it leaves.
+    const inflight = new Set<Promise<void>>();
+    const eachBatch = (payload: EachBatchPayload): Promise<void> => {
+      const run = handleAndCommit(payload);
+      inflight.add(run);
+      return run.finally(() => inflight.delete(run));
+    };
+    const handleAndCommit = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
       const { topic, partition } = batch;
       const records = batch.messages.map((message) => toConsumed(this.names.own(topic), partition, message));
-      // Stopping, or the partition moved to another member in a rebalance: what is unfinished
-      // stays uncommitted, and whoever owns the partition next gets it again. The member
+      // Stopping: what is handled is committed, what is unfinished is not. The partition moved to
+      // another member in a rebalance (stale): nothing is committed, and whoever owns the
+      // partition next gets the batch again. The member
       // heartbeats while its batch makes progress; a handler stuck for a whole session gets it
       // evicted, and the supervisor subscribes again.
       const stale = new AbortController();
       let progressed = false;
       const staleness = setInterval(() => {
-        if (stopping.signal.aborted || !isRunning() || isStale()) stale.abort();
+        if (!isRunning() || isStale()) stale.abort();
         else if (progressed) heartbeat().catch(() => stale.abort());
         progressed = false;
       }, HEARTBEAT_SLICE_MS);
@@ -181,6 +189,7 @@ export class KafkaBus implements Bus {
       stop: () => {
         stopped ??= (async () => {
           stopping.abort();
+          await Promise.allSettled([...inflight]);
           await consumer.disconnect();
           this.consumers.delete(consumer);
           this.subscriptions.delete(subscription);
