@@ -18,6 +18,8 @@ export interface PipelineOptions {
   redisUrl?: string;
   /** BRYGGA_KAFKA_CLIENT for the Brygga process (kafkajs when absent). */
   kafkaClient?: string;
+  /** Another checkout to run Brygga from (its `scripts/brygga.mjs`), to compare code before and after. */
+  cwd?: string;
 }
 
 const DELIVERIES_PER_ORDER = 2;
@@ -42,13 +44,13 @@ export class BenchPipeline {
     const brygga = await spawnBrygga({
       LOG_LEVEL: 'info',
       BRYGGA_DATA_DIR: dataDir,
-      BRYGGA_CONFIG: DEFAULT_CONFIG_FILE,
+      BRYGGA_CONFIG: options.cwd ? join(options.cwd, 'config', 'brygga.example.yaml') : DEFAULT_CONFIG_FILE,
       LIFECARE_URL: lifecare.url,
       BRYGGA_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789',
       ...(options.kafkaBrokers ? { KAFKA_BROKERS: options.kafkaBrokers, BRYGGA_KAFKA_NAMESPACE: namespace } : {}),
       ...(options.kafkaClient ? { BRYGGA_KAFKA_CLIENT: options.kafkaClient } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl, BRYGGA_REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}:` } : {}),
-    });
+    }, options.cwd ? { cwd: options.cwd } : {});
     return new BenchPipeline(namespace, lifecare, brygga, dataDir);
   }
 
