@@ -40,8 +40,10 @@ export interface TraceEntry {
 
 export const traceKey = (orderId: string): string => `trace:${orderId}`;
 export const referenceKey = (reference: string): string => `ref:${reference}`;
-/** A list of the order ids of a pseudonymous client (src/canonical/pseudonym.ts), each once. */
+/** A list of the order ids of a pseudonymous client (src/canonical/pseudonym.ts); readers drop repeats. */
 export const clientKey = (clientId: string): string => `client:${clientId}`;
+/** Marks that an order is on its client's list, so the check costs one key, not the whole list. */
+export const clientOrderKey = (clientId: string, orderId: string): string => `client:${clientId}:${orderId}`;
 
 /** The fields of delivery and deadline events that a trace entry copies as they are. */
 type CopiedFields = Pick<TraceEntry, 'deliveryId' | 'inboxId' | 'attempts' | 'receipt' | 'errorCode' | 'nextAttemptAt' | 'plannedAt' | 'deadlineId' | 'kind' | 'rule' | 'dueAt'>;
@@ -119,12 +121,15 @@ export class TraceProjector {
   }
 
   /**
-   * Adds the order to the client's list unless it is there: every event of an order carries the
-   * client, and a record read again adds nothing. One order's events share a partition (keyed by
-   * order id), so no two projectors check the same order at once.
+   * Adds the order to the client's list unless its marker says it is there: a record read again
+   * adds nothing, and a client with many orders costs no more than one with few. A crash between
+   * the append and the marker appends the id again on redelivery; readers drop the repeat. One
+   * order's events share a partition (keyed by order id), so no two projectors check it at once.
    */
   private async rememberClientOrder(clientId: string, orderId: string): Promise<void> {
-    const key = clientKey(clientId);
-    if (!(await this.deps.kv.range(key)).includes(orderId)) await this.deps.kv.append(key, orderId);
+    const marker = clientOrderKey(clientId, orderId);
+    if ((await this.deps.kv.get(marker)) !== undefined) return;
+    await this.deps.kv.append(clientKey(clientId), orderId);
+    await this.deps.kv.set(marker, orderId);
   }
 }

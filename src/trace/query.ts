@@ -139,8 +139,8 @@ export class TraceQuery {
 
   /** A pseudonymous client's orders, first received first; undefined when no order names the client. */
   async ordersOfClient(clientId: string): Promise<ClientOrders | undefined> {
-    const orderIds = await this.store.range(clientKey(clientId));
-    if (orderIds.length === 0) return undefined;
+    const orderIds = new Set(await this.store.range(clientKey(clientId)));
+    if (orderIds.size === 0) return undefined;
     const orders: ClientOrderView[] = [];
     for (const orderId of orderIds) {
       const trace = await this.trace(orderId);

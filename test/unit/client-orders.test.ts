@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBusRecord, type CloudEvent } from '../../src/canonical/envelope.ts';
 import { TOPICS } from '../../src/canonical/event-types.ts';
-import { clientKey, TraceProjector } from '../../src/trace/projector.ts';
+import { clientKey, clientOrderKey, TraceProjector } from '../../src/trace/projector.ts';
 import type { ClientOrders, OrderTrace } from '../../src/trace/query.ts';
 import { openTestApi, type TestApi } from '../support/api.ts';
 import { lifecareExample } from '../support/examples.ts';
@@ -59,6 +59,16 @@ describe('orders by pseudonymous client id', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'BRY_ORDER_NOT_FOUND', detail: expect.stringContaining('GET /api/clients/{clientId}/orders') });
     expect(response.payload).not.toContain(clientId);
+  });
+
+  it('an order appended again after a crash before its marker was written is listed once', async () => {
+    const events: CloudEvent[] = [];
+    await api.bus.readAll(TOPICS.orderEvents, (record) => void events.push(fromBusRecord(record)));
+    await api.store.delete(clientOrderKey(clientId, orderIds[0]!));
+    for (const event of events) await new TraceProjector({ bus: api.bus, kv: api.store }).project(event);
+    expect((await api.store.range(clientKey(clientId))).filter((id) => id === orderIds[0])).toHaveLength(2);
+    const body = (await api.app.inject({ url: `/api/clients/${clientId}/orders` })).json() as ClientOrders;
+    expect(body.orders.map((o) => o.orderId).sort()).toEqual([...orderIds].sort());
   });
 
   it('a client id no order names is 404; one not of the form cl- and 16 hex digits is 400', async () => {
