@@ -11,8 +11,7 @@ import { EmbeddedBus } from './bus/embedded.ts';
 import { DataDirLock } from './data-dir-lock.ts';
 import { DeadLetterIndex } from './dead-letters/dead-letter-index.ts';
 import { DeadLetterReplayer } from './dead-letters/replay.ts';
-import { KafkaBus, type KafkaBusOptions } from './bus/kafka.ts';
-import { PlatformaticKafkaBus } from './bus/platformatic-kafka.ts';
+import { KafkaBus } from './bus/kafka.ts';
 import { SupervisedBus } from './bus/supervised.ts';
 import { TOPICS } from './canonical/event-types.ts';
 import { EventPublisher } from './canonical/publisher.ts';
@@ -91,12 +90,11 @@ export function topicSpecs(config: BryggaConfig): TopicSpec[] {
 
 function busFor(settings: Settings, logger: Logger, lock: DataDirLock | undefined): Bus {
   if (!settings.kafkaBrokers) return new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger, onClose: lock?.share() });
-  const options: KafkaBusOptions = {
+  return new KafkaBus({
     brokers: settings.kafkaBrokers, clientId: 'brygga', logger,
     ...(settings.kafkaNamespace ? { namespace: settings.kafkaNamespace } : {}), ...(settings.kafkaReplicationFactor ? { replicationFactor: settings.kafkaReplicationFactor } : {}),
     ...(settings.kafkaFetchMaxWaitMs ? { fetchMaxWaitMs: settings.kafkaFetchMaxWaitMs } : {}),
-  };
-  return settings.kafkaClient === 'platformatic' ? new PlatformaticKafkaBus(options) : new KafkaBus(options);
+  });
 }
 
 /** The deadline rules file and the municipality's calendar the configuration names. */

@@ -1,12 +1,11 @@
 // The bus on Apache Kafka, via kafkajs. Needs a broker that still speaks the protocol versions
 // kafkajs 2.x uses: Kafka 3.x (see scripts/kafka/pom.xml).
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type TopicPartitionOffsetAndMetadata, type Message, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type TopicPartitionOffsetAndMetadata, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
-import { KafkaNames, headersToStrings, topicConfig } from './kafka-shared.ts';
 import { abortableSleep } from './sleep.ts';
 
 export interface KafkaBusOptions {
@@ -30,8 +29,7 @@ export interface KafkaBusOptions {
   lingerMs?: number;
   /**
    * How long the broker may hold a fetch (fetch.max.wait.ms). kafkajs's fetch waits it out even
-   * when records arrive meanwhile, so it is the latency of every hop: default 10 ms here;
-   * @platformatic/kafka's returns when records arrive: default 1,000 ms there.
+   * when records arrive meanwhile, so it is the latency of every hop: default 10 ms.
    */
   fetchMaxWaitMs?: number;
 }
@@ -39,6 +37,21 @@ export interface KafkaBusOptions {
 /** Heartbeat well within the 10 s session timeout while a record is retried. */
 const HEARTBEAT_SLICE_MS = 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
+
+/** The namespace (KafkaBusOptions.namespace) put before every topic and consumer group. */
+class KafkaNames {
+  constructor(private readonly prefix = '') {}
+
+  /** A topic's or group's name on the cluster. */
+  onCluster(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  /** A topic's name as Brygga knows it. */
+  own(clusterName: string): string {
+    return clusterName.slice(this.prefix.length);
+  }
+}
 
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
@@ -299,8 +312,18 @@ function toConsumed(topic: string, partition: number, message: KafkaMessage): Co
     timestamp: Number(message.timestamp),
     key: message.key?.toString('utf8') ?? '',
     value: message.value ?? Buffer.alloc(0),
-    headers: headersToStrings(Object.entries(message.headers ?? {})),
+    headers: headersToStrings(message.headers),
   };
+}
+
+/** Headers as Brygga's strings; of a header sent more than once, the last value counts. */
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) out[name] = value.toString();
+  }
+  return out;
 }
 
 /** Waits `ms`, heartbeating meanwhile so a long retry does not get the member evicted. */
@@ -312,7 +335,6 @@ async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, si
     if (!signal.aborted) await heartbeat();
   }
 }
-
 
 function waitForJoin(consumer: Consumer): { promise: Promise<void>; cancel: () => void } {
   const { promise, resolve, reject } = Promise.withResolvers<void>();
@@ -338,4 +360,27 @@ function waitForJoin(consumer: Consumer): { promise: Promise<void>; cancel: () =
   };
   promise.then(cancel, cancel);
   return { promise, cancel };
+}
+
+const SEGMENT_MIN_BYTES = 16 * 1024 * 1024;
+const SEGMENT_MAX_BYTES = 1024 * 1024 * 1024;
+const SEGMENT_MAX_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Topic settings for a retention. Kafka deletes whole closed segments only, so a bounded topic
+ * gets segments of an eighth of what a partition keeps (at least 16 MiB, room for the largest
+ * record): the topic then holds at most about an eighth more than asked.
+ */
+function topicConfig(retentionMs: number | undefined, retentionBytes: number | undefined, partitions: number): { name: string; value: string }[] {
+  const entries: { name: string; value: string }[] = [];
+  if (retentionMs !== undefined) {
+    entries.push({ name: 'retention.ms', value: String(retentionMs) });
+    if (retentionMs > 0) entries.push({ name: 'segment.ms', value: String(Math.min(SEGMENT_MAX_MS, Math.max(60_000, Math.floor(retentionMs / 8)))) });
+  }
+  if (retentionBytes !== undefined && retentionBytes >= 0) {
+    const perPartition = Math.ceil(retentionBytes / partitions);
+    entries.push({ name: 'retention.bytes', value: String(perPartition) });
+    entries.push({ name: 'segment.bytes', value: String(Math.min(SEGMENT_MAX_BYTES, Math.max(SEGMENT_MIN_BYTES, Math.floor(perPartition / 8)))) });
+  }
+  return entries;
 }

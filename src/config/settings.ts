@@ -4,11 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BryggaError } from '../errors.ts';
 
 /** Every environment variable the process reads (the configuration file may reference more). */
-export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'BRYGGA_KAFKA_CLIENT', 'BRYGGA_KAFKA_FETCH_MAX_WAIT_MS', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
-
-/** The Kafka clients the bus can run on (BRYGGA_KAFKA_CLIENT). */
-export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
-export type KafkaClient = (typeof KAFKA_CLIENTS)[number];
+export const SETTINGS_ENV = ['PORT', 'HOST', 'BRYGGA_DATA_DIR', 'BRYGGA_CONFIG', 'KAFKA_BROKERS', 'BRYGGA_KAFKA_NAMESPACE', 'BRYGGA_KAFKA_REPLICATION_FACTOR', 'BRYGGA_KAFKA_FETCH_MAX_WAIT_MS', 'REDIS_URL', 'BRYGGA_REDIS_PREFIX', 'LOG_LEVEL', 'BRYGGA_OPERATOR_KEY'] as const;
 
 export interface Settings {
   port: number;
@@ -20,8 +16,6 @@ export interface Settings {
   kafkaNamespace?: string;
   /** Replicas of each topic Brygga creates; unset: the broker's default. */
   kafkaReplicationFactor?: number;
-  /** The client the Kafka bus runs on: kafkajs (unset) or platformatic (@platformatic/kafka). */
-  kafkaClient?: KafkaClient;
   /** How long the broker may hold a fetch: each hop's latency when idle, against idle CPU. */
   kafkaFetchMaxWaitMs?: number;
   redisUrl?: string;
@@ -47,7 +41,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
     kafkaNamespace: kafkaNamespace(env.BRYGGA_KAFKA_NAMESPACE),
     kafkaReplicationFactor: replicationFactor(env.BRYGGA_KAFKA_REPLICATION_FACTOR),
-    kafkaClient: kafkaClient(env.BRYGGA_KAFKA_CLIENT),
     kafkaFetchMaxWaitMs: fetchMaxWait(env.BRYGGA_KAFKA_FETCH_MAX_WAIT_MS),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.BRYGGA_REDIS_PREFIX ?? 'brygga:',
@@ -75,11 +68,4 @@ function fetchMaxWait(value: string | undefined): number | undefined {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1 || ms > 30_000) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_FETCH_MAX_WAIT_MS must be whole milliseconds from 1 to 30000, got '${value}'`);
   return ms;
-}
-
-function kafkaClient(value: string | undefined): KafkaClient | undefined {
-  if (!value) return undefined;
-  const client = KAFKA_CLIENTS.find((c) => c === value);
-  if (!client) throw new BryggaError('BRY_CONFIG_INVALID', `BRYGGA_KAFKA_CLIENT must be one of ${KAFKA_CLIENTS.join(', ')}, got '${value}'`);
-  return client;
 }

@@ -16,8 +16,6 @@ import { waitFor } from '../support/wait.ts';
 export interface PipelineOptions {
   kafkaBrokers?: string;
   redisUrl?: string;
-  /** BRYGGA_KAFKA_CLIENT for the Brygga process (kafkajs when absent). */
-  kafkaClient?: string;
   /** Another checkout to run Brygga from (its `scripts/brygga.mjs`), to compare code before and after. */
   cwd?: string;
 }
@@ -48,7 +46,6 @@ export class BenchPipeline {
       LIFECARE_URL: lifecare.url,
       BRYGGA_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789',
       ...(options.kafkaBrokers ? { KAFKA_BROKERS: options.kafkaBrokers, BRYGGA_KAFKA_NAMESPACE: namespace } : {}),
-      ...(options.kafkaClient ? { BRYGGA_KAFKA_CLIENT: options.kafkaClient } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl, BRYGGA_REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}:` } : {}),
     }, options.cwd ? { cwd: options.cwd } : {});
     return new BenchPipeline(namespace, lifecare, brygga, dataDir);

@@ -5,9 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Bus } from '../../src/bus/bus.ts';
-import { KafkaBus, type KafkaBusOptions } from '../../src/bus/kafka.ts';
-import { PlatformaticKafkaBus } from '../../src/bus/platformatic-kafka.ts';
+import { KafkaBus } from '../../src/bus/kafka.ts';
 import { settingsFromEnv } from '../../src/config/settings.ts';
 
 const logger = pino({ level: 'silent' });
@@ -27,15 +25,10 @@ async function brokerDefault(): Promise<number> {
   return Number(resources[0]!.configEntries.find((e) => e.configName === 'default.replication.factor')!.configValue);
 }
 
-const adapters: [string, (options: KafkaBusOptions) => Bus][] = [
-  ['kafkajs', (options) => new KafkaBus(options)],
-  ['platformatic', (options) => new PlatformaticKafkaBus(options)],
-];
-
-describe.each(adapters)('replication factor of the topics Brygga creates (%s)', (_client, makeBus) => {
+describe('replication factor of the topics Brygga creates', () => {
   it("is the broker's default.replication.factor when none is configured", async () => {
     const namespace = `replication-${randomUUID().slice(0, 8)}.`;
-    const bus = makeBus({ brokers, clientId: 'brygga-replication-test', logger, namespace });
+    const bus = new KafkaBus({ brokers, clientId: 'brygga-replication-test', logger, namespace });
     try {
       await bus.ensureTopics([{ name: 'orders.events.v1', partitions: 2, retentionMs: -1 }]);
       const { topics } = await admin.fetchTopicMetadata({ topics: [`${namespace}orders.events.v1`] });
@@ -47,7 +40,7 @@ describe.each(adapters)('replication factor of the topics Brygga creates (%s)', 
 
   it('is the configured factor: the single broker refuses 2 replicas', async () => {
     const namespace = `replication-${randomUUID().slice(0, 8)}.`;
-    const bus = makeBus({ brokers, clientId: 'brygga-replication-test', logger, namespace, replicationFactor: 2 });
+    const bus = new KafkaBus({ brokers, clientId: 'brygga-replication-test', logger, namespace, replicationFactor: 2 });
     try {
       expect((await admin.describeCluster()).brokers).toHaveLength(1);
       await expect(bus.ensureTopics([{ name: 'orders.events.v1', partitions: 1, retentionMs: -1 }])).rejects.toThrow();
