@@ -62,7 +62,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
     // Read from the bus at each scrape, so it counts what retention removed before a restart too.
     new Counter({
       name: 'brygga_dead_letters_expired_total',
-      help: 'Dead letters removed by the retention of the dead-letter topic (its first kept offset; Kafka: low watermarks summed)',
+      help: 'Dead letters removed by the retention of the dead-letter topic (the first kept offsets of its partitions summed; Kafka: low watermarks)',
       registers: [registry],
       async collect() {
         const removed = await expired().catch(() => undefined);

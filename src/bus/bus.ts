@@ -61,12 +61,12 @@ export interface Subscription {
 export interface Bus {
   /**
    * Creates the topics that are missing; existing ones are left as they are on Kafka. The
-   * embedded bus has no stored topic settings: it applies the retention of the last call.
+   * embedded bus stores only a topic's partitions: it applies the retention of the last call.
    */
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   /**
    * How many records retention has removed from the head of a topic so far (Kafka: the
-   * partitions' low watermarks summed; embedded: the first kept offset).
+   * partitions' low watermarks summed; embedded: the partitions' first kept offsets summed).
    */
   removedByRetention(topic: string): Promise<number>;
   /**

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +121,7 @@ describe('EmbeddedBus on disk', () => {
     await vi.waitFor(() => expect(seen).toEqual(['0', '1']));
     await first.close();
     const groupFile = join(dir, 'groups', 'router.json');
-    expect(JSON.parse(await readFile(groupFile, 'utf8'))).toEqual({ orders: 2 });
+    expect(JSON.parse(await readFile(groupFile, 'utf8'))).toEqual({ orders: { 0: 2 } });
     await writeFile(groupFile, '{"orders":2');
 
     const second = new EmbeddedBus({ dataDir: dir, logger });
@@ -195,6 +195,170 @@ describe('EmbeddedBus on disk', () => {
     await bus.publish(spec.name, [record(3)]);
     expect((await readAll(bus, spec.name)).map((r) => r.offset)).toEqual(['2', '3']);
     await bus.close();
+  });
+
+  describe('partitions', () => {
+    const keyed = (key: string, i: number): BusRecord => ({ key, value: Buffer.from(`${key}/${i}`), headers: { seq: String(i) } });
+    const keys = Array.from({ length: 24 }, (_, i) => `order-${i}`);
+    const byPartition = (records: ConsumedRecord[]): Map<number, ConsumedRecord[]> => {
+      const map = new Map<number, ConsumedRecord[]>();
+      for (const r of records) map.set(r.partition, [...(map.get(r.partition) ?? []), r]);
+      return map;
+    };
+
+    it('spreads keys over the partitions, one key on one partition, offsets per partition; the count is on disk', async () => {
+      const dir = await dataDir();
+      const bus = new EmbeddedBus({ dataDir: dir, logger });
+      await bus.ensureTopics([{ name: 'orders', partitions: 4, retentionMs: -1 }]);
+      await bus.publish('orders', keys.flatMap((key) => [0, 1, 2].map((i) => keyed(key, i))));
+      const read = await readAll(bus, 'orders');
+      expect(read).toHaveLength(keys.length * 3);
+      const partitions = byPartition(read);
+      expect(partitions.size).toBeGreaterThan(1);
+      for (const [partition, records] of partitions) {
+        expect(partition).toBeGreaterThanOrEqual(0);
+        expect(partition).toBeLessThan(4);
+        expect(records.map((r) => Number(r.offset))).toEqual(records.map((_, i) => i));
+      }
+      for (const key of keys) {
+        const mine = read.filter((r) => r.key === key);
+        expect(new Set(mine.map((r) => r.partition)).size).toBe(1);
+        expect(mine.map((r) => r.headers.seq)).toEqual(['0', '1', '2']);
+      }
+      await bus.close();
+      expect((await readdir(join(dir, 'topics'))).sort()).toEqual(['orders.log', 'orders.log.1', 'orders.log.2', 'orders.log.3', 'orders.partitions']);
+
+      // A later ensureTopics asking for other partitions leaves the topic as it was created.
+      const reopened = new EmbeddedBus({ dataDir: dir, logger });
+      await reopened.ensureTopics([{ name: 'orders', partitions: 2, retentionMs: -1 }]);
+      expect(await readAll(reopened, 'orders')).toEqual(read);
+      await reopened.close();
+    });
+
+    it('runs batches of several partitions at once, one key strictly in order, and stop waits for all of them', async () => {
+      const bus = new EmbeddedBus({ dataDir: await dataDir(), logger });
+      await bus.ensureTopics([{ name: 'orders', partitions: 4, retentionMs: -1 }]);
+      await bus.publish('orders', keys.flatMap((key) => Array.from({ length: 5 }, (_, i) => keyed(key, i))));
+      const seen: ConsumedRecord[] = [];
+      const running = new Map<number, number>();
+      const activeKeys = new Set<string>();
+      let mostPartitionsAtOnce = 0;
+      let sameKeyOverlap = false;
+      let inHandler = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const sub = await bus.subscribe({
+        groupId: 'g',
+        topics: ['orders'],
+        handler: async (r) => {
+          inHandler++;
+          if (r.headers.seq === '5') await gate;
+          if (activeKeys.has(r.key)) sameKeyOverlap = true;
+          activeKeys.add(r.key);
+          running.set(r.partition, (running.get(r.partition) ?? 0) + 1);
+          mostPartitionsAtOnce = Math.max(mostPartitionsAtOnce, [...running.values()].filter((n) => n > 0).length);
+          await new Promise((resolve) => setTimeout(resolve, 2 + (r.key.length % 3)));
+          running.set(r.partition, running.get(r.partition)! - 1);
+          activeKeys.delete(r.key);
+          seen.push(r);
+          inHandler--;
+        },
+      });
+      await vi.waitFor(() => expect(seen).toHaveLength(keys.length * 5));
+      for (const key of keys) expect(seen.filter((r) => r.key === key).map((r) => r.headers.seq)).toEqual(['0', '1', '2', '3', '4']);
+      expect(sameKeyOverlap).toBe(false);
+      expect(mostPartitionsAtOnce).toBeGreaterThan(1);
+
+      // Records held in their handlers on several partitions: stop resolves once all are done.
+      await bus.publish('orders', keys.map((key) => keyed(key, 5)));
+      await vi.waitFor(() => expect(inHandler).toBeGreaterThan(1));
+      let stopped = false;
+      const stopping = sub.stop().then(() => (stopped = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(stopped).toBe(false);
+      release();
+      await stopping;
+      expect(inHandler).toBe(0);
+      await bus.close();
+    });
+
+    it('a restart resumes each partition at its committed offset: nothing redelivered, nothing skipped', async () => {
+      const dir = await dataDir();
+      const first = new EmbeddedBus({ dataDir: dir, logger });
+      await first.ensureTopics([{ name: 'orders', partitions: 4, retentionMs: -1 }]);
+      await first.publish('orders', keys.map((key) => keyed(key, 0)));
+      const before: ConsumedRecord[] = [];
+      await first.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void before.push(r) });
+      await vi.waitFor(() => expect(before).toHaveLength(keys.length));
+      await first.close();
+      const ends = Object.fromEntries([...byPartition(before)].map(([p, records]) => [p, records.length]));
+      expect(JSON.parse(await readFile(join(dir, 'groups', 'g.json'), 'utf8'))).toEqual({ orders: ends });
+
+      const second = new EmbeddedBus({ dataDir: dir, logger });
+      await second.publish('orders', keys.map((key) => keyed(key, 1)));
+      const after: ConsumedRecord[] = [];
+      await second.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void after.push(r) });
+      await vi.waitFor(() => expect(after).toHaveLength(keys.length));
+      expect(after.every((r) => r.headers.seq === '1')).toBe(true);
+      for (const [partition, records] of byPartition(after)) {
+        expect(records.map((r) => Number(r.offset))).toEqual(records.map((_, i) => ends[partition]! + i));
+      }
+      await second.close();
+    });
+
+    it('opens a data dir in the single-partition layout: one partition, committed offsets kept', async () => {
+      const dir = await dataDir();
+      await mkdir(join(dir, 'topics'));
+      await mkdir(join(dir, 'groups'));
+      // As the code before partitions wrote them: one file per topic, offsets per topic.
+      const line = (offset: number, key: string) => `${JSON.stringify({ offset, timestamp: Date.now(), key, headers: { seq: String(offset) }, value: Buffer.from(`old ${offset}`).toString('base64') })}\n`;
+      await writeFile(join(dir, 'topics', 'orders.log'), [0, 1, 2, 3].map((i) => line(i, `order-${i}`)).join(''));
+      await writeFile(join(dir, 'groups', 'g.json'), JSON.stringify({ orders: 2 }));
+
+      const bus = new EmbeddedBus({ dataDir: dir, logger });
+      await bus.ensureTopics([{ name: 'orders', partitions: 4, retentionMs: -1 }]);
+      await bus.publish('orders', keys.slice(0, 4).map((key) => keyed(key, 4)));
+      const seen: string[] = [];
+      const sub = await bus.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void seen.push(`${r.partition}:${r.offset}`) });
+      await vi.waitFor(() => expect(seen).toHaveLength(6));
+      expect(seen).toEqual(['0:2', '0:3', '0:4', '0:5', '0:6', '0:7']);
+      expect((await readAll(bus, 'orders')).map((r) => r.value.toString()).slice(0, 4)).toEqual(['old 0', 'old 1', 'old 2', 'old 3']);
+      await sub.stop();
+      await bus.close();
+      expect(JSON.parse(await readFile(join(dir, 'groups', 'g.json'), 'utf8'))).toEqual({ orders: { 0: 8 } });
+      expect(await readdir(join(dir, 'topics'))).toEqual(['orders.log']);
+
+      const reopened = new EmbeddedBus({ dataDir: dir, logger });
+      const again: string[] = [];
+      await reopened.publish('orders', [keyed('order-9', 8)]);
+      await reopened.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void again.push(`${r.partition}:${r.offset}`) });
+      await vi.waitFor(() => expect(again).toEqual(['0:8']));
+      await reopened.close();
+    });
+
+    it('cuts a torn tail off a partition file and appends after its last whole record', async () => {
+      const dir = await dataDir();
+      const first = new EmbeddedBus({ dataDir: dir, logger });
+      await first.ensureTopics([{ name: 'orders', partitions: 4, retentionMs: -1 }]);
+      await first.publish('orders', keys.map((key) => keyed(key, 0)));
+      const written = await readAll(first, 'orders');
+      await first.close();
+      const torn = written.find((r) => r.partition > 0)!;
+      const file = join(dir, 'topics', `orders.log.${torn.partition}`);
+      const whole = await readFile(file, 'utf8');
+      await appendFile(file, '{"offset":99,"timestamp":17');
+
+      const { logger: watched, lines } = capturing();
+      const second = new EmbeddedBus({ dataDir: dir, logger: watched });
+      expect(await readAll(second, 'orders')).toEqual(written);
+      expect(lines().find((l) => l.msg === 'truncating a torn record at the end of the topic log')).toMatchObject({ level: 40, topic: 'orders', partition: torn.partition });
+      expect(await readFile(file, 'utf8')).toBe(whole);
+      await second.publish('orders', [keyed(torn.key, 1)]);
+      const inPartition = (await readAll(second, 'orders')).filter((r) => r.partition === torn.partition);
+      expect(inPartition.map((r) => Number(r.offset))).toEqual(inPartition.map((_, i) => i));
+      expect(inPartition.at(-1)).toMatchObject({ key: torn.key, headers: { seq: '1' } });
+      await second.close();
+    });
   });
 
   it('refuses topics that were never created, like Kafka without auto-creation', async () => {

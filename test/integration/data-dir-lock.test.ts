@@ -35,14 +35,17 @@ function fingerprint(dir: string): Record<string, string> {
   return out;
 }
 
-/** Whether every consumer group has committed up to the end of every topic it reads. */
+/** Whether every consumer group has committed up to the end of every partition of the topics it reads. */
 function caughtUp(dataDir: string): boolean {
   const groups = join(dataDir, 'bus', 'groups');
+  const topics = join(dataDir, 'bus', 'topics');
   if (!existsSync(groups)) return false;
+  const records = (file: string): number => readFileSync(join(topics, file), 'utf8').split('\n').filter(Boolean).length;
   return readdirSync(groups).filter((f) => f.endsWith('.json')).every((f) =>
-    Object.entries(JSON.parse(readFileSync(join(groups, f), 'utf8')) as Record<string, number>).every(
-      ([topic, next]) => readFileSync(join(dataDir, 'bus', 'topics', `${topic}.log`), 'utf8').split('\n').filter(Boolean).length === next,
-    ),
+    Object.entries(JSON.parse(readFileSync(join(groups, f), 'utf8')) as Record<string, Record<string, number>>).every(([topic, committed]) => {
+      const partitions = Number(readFileSync(join(topics, `${topic}.partitions`), 'utf8'));
+      return Array.from({ length: partitions }, (_, p) => records(p === 0 ? `${topic}.log` : `${topic}.log.${p}`) === (committed[p] ?? 0)).every(Boolean);
+    }),
   );
 }
 

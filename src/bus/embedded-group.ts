@@ -1,0 +1,208 @@
+// A consumer group of the embedded bus, in this process. Like a Kafka group whose members all
+// sit in one process: each topic is delivered to one member (the earliest subscribed); the
+// others stand by and take over from the committed offsets when it stops. Each partition has at
+// most one batch in flight (batch.ts: keys concurrently, one key in order), the partitions of
+// all the group's topics run concurrently, and a batch is committed once it is handled, before
+// that partition's next batch is read. Commits of batches finishing together share one write.
+//
+// groups/<groupId>.json holds the next offset per topic and partition:
+// `{ "<topic>": { "<partition>": next } }`; a file from before partitions, `{ "<topic>": next }`,
+// is read as partition 0.
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { SubscribeOptions } from './bus.ts';
+import { handleBatch } from './batch.ts';
+import type { Topic } from './embedded-topic.ts';
+import { GroupCommit } from './group-commit.ts';
+import { READ_BATCH, type PartitionLog } from './partition-log.ts';
+import { abortableSleep } from './sleep.ts';
+import { writeAtomically } from '../durable-file.ts';
+
+const BACKOFF_MAX_MS = 10_000;
+
+type Committed = Record<string, Record<string, number>>;
+
+interface Commit {
+  partition: PartitionLog;
+  next: number;
+}
+
+export interface Member {
+  group: Group;
+  topics: string[];
+  handler: SubscribeOptions['handler'];
+  stopping: AbortController;
+  leave(): Promise<void>;
+}
+
+export class Group {
+  private readonly members: Member[] = [];
+  /** Next offset per partition (slot): committed, or where a new group without commits starts. */
+  private readonly positions = new Map<string, number>();
+  private readonly topics = new Map<string, Topic>();
+  /** The batch in flight per partition. */
+  private readonly inflight = new Map<string, { member: Member; done: Promise<void> }>();
+  private readonly commits = new GroupCommit<Commit>((commits) => this.write(commits));
+  private signalled = false;
+  private waiter?: () => void;
+  private closed = false;
+  private loop?: Promise<void>;
+  /** Settles if the delivery loop itself dies (a bug, not a failing handler or disk). */
+  ended: Promise<Error> = new Promise(() => {});
+
+  private constructor(
+    private readonly file: string,
+    private readonly committed: Committed,
+    private readonly log: Logger,
+  ) {
+    for (const [topic, partitions] of Object.entries(committed)) {
+      for (const [partition, next] of Object.entries(partitions)) this.positions.set(slot(topic, Number(partition)), next);
+    }
+  }
+
+  static async load(id: string, file: string, log: Logger): Promise<Group> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Group(file, {}, log.child({ groupId: id }));
+      throw err;
+    }
+    // Written atomically, so damage here is the disk's: starting the group over would redeliver
+    // or skip records silently, so the group refuses to start and says which file to restore.
+    const committed = parseCommitted(text);
+    if (!committed) {
+      throw new Error(`consumer group ${id}: its committed offsets file ${file} is damaged (not a JSON object of offsets); restore it, or remove it to have the group start from the beginning of its topics`);
+    }
+    return new Group(file, committed, log.child({ groupId: id }));
+  }
+
+  join(options: SubscribeOptions, topics: Topic[]): Member {
+    for (const topic of topics) {
+      this.topics.set(topic.name, topic);
+      for (const partition of topic.partitions) {
+        const key = slot(topic.name, partition.partition);
+        if (!this.positions.has(key)) this.positions.set(key, options.fromBeginning === false ? partition.end : partition.first);
+      }
+    }
+    const member: Member = {
+      group: this,
+      topics: [...options.topics],
+      handler: options.handler,
+      stopping: new AbortController(),
+      leave: async () => {
+        member.stopping.abort();
+        this.members.splice(this.members.indexOf(member), 1);
+        this.wake();
+        await Promise.all([...this.inflight.values()].filter((batch) => batch.member === member).map((batch) => batch.done));
+      },
+    };
+    this.members.push(member);
+    if (!this.loop) {
+      let fail!: (reason: Error) => void;
+      this.ended = new Promise<Error>((resolve) => (fail = resolve));
+      this.loop = this.run().catch((err: unknown) => {
+        // The next member to join starts a new loop.
+        this.loop = undefined;
+        this.log.error({ err }, 'embedded delivery loop stopped');
+        fail(err instanceof Error ? err : new Error(String(err)));
+      });
+    }
+    this.wake();
+    return member;
+  }
+
+  wake(): void {
+    this.signalled = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const m of [...this.members]) m.stopping.abort();
+    this.members.length = 0;
+    this.wake();
+    await this.loop;
+    await Promise.all([...this.inflight.values()].map((batch) => batch.done));
+  }
+
+  /** Starts a batch on every partition that has records, an owner and none in flight. */
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      this.signalled = false;
+      for (const topic of this.topics.values()) {
+        const member = this.members.find((m) => m.topics.includes(topic.name));
+        if (!member) continue;
+        for (const partition of topic.partitions) {
+          const key = slot(topic.name, partition.partition);
+          if (this.inflight.has(key)) continue;
+          let from = this.positions.get(key)!;
+          if (from < partition.first) {
+            this.log.warn({ topic: topic.name, partition: partition.partition, committed: from, first: partition.first }, 'retention removed records this group had not consumed yet; going on from the first kept');
+            this.positions.set(key, (from = partition.first));
+          }
+          if (from >= partition.end) continue;
+          const done = this.deliver(member, partition, from).finally(() => {
+            this.inflight.delete(key);
+            this.wake();
+          });
+          this.inflight.set(key, { member, done });
+        }
+      }
+      if (!this.signalled) await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  /** Reads a batch, hands it to the member's handler, then commits what it finished (all, unless it stopped). */
+  private async deliver(member: Member, partition: PartitionLog, from: number): Promise<void> {
+    try {
+      const records = await partition.read(from, Math.min(partition.end, from + READ_BATCH));
+      const handled = await handleBatch(records, { handler: member.handler, signal: member.stopping.signal, log: this.log });
+      if (handled === 0) return;
+      const next = Number(records[handled - 1]!.offset) + 1;
+      await this.commits.add([{ partition, next }]);
+      this.positions.set(slot(partition.topic, partition.partition), next);
+    } catch (err) {
+      // Reading or committing failed (disk): back off rather than spin, then retry.
+      this.log.error({ topic: partition.topic, partition: partition.partition, err }, 'embedded delivery failed; retrying');
+      await abortableSleep(BACKOFF_MAX_MS, member.stopping.signal);
+    }
+  }
+
+  private async write(commits: Commit[]): Promise<void> {
+    for (const { partition, next } of commits) (this.committed[partition.topic] ??= {})[partition.partition] = next;
+    await writeAtomically(this.file, JSON.stringify(this.committed));
+  }
+}
+
+function slot(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}
+
+/** The committed offsets, the old format (`{ topic: next }`) read as partition 0; undefined when damaged. */
+function parseCommitted(text: string): Committed | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed)) return undefined;
+  const committed: Committed = {};
+  for (const [topic, value] of Object.entries(parsed)) {
+    const partitions = isOffset(value) ? { 0: value } : value;
+    if (!isObject(partitions) || !Object.entries(partitions).every(([p, next]) => /^\d+$/.test(p) && isOffset(next))) return undefined;
+    committed[topic] = partitions as Record<string, number>;
+  }
+  return committed;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOffset(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
