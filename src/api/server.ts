@@ -75,7 +75,11 @@ function validationDetail(error: FastifyError): string {
 const STATUSES: DeadlineStatus[] = ['open', 'met', 'breached', 'cancelled'];
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes });
+  // One log line per request, once it is answered (fastify's default is two: incoming and completed).
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes, disableRequestLogging: true });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+  });
 
   // Response schemas document the answers (OpenAPI); replies are sent as they are, never filtered by them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -1,4 +1,4 @@
-// Request log lines (fastify's "incoming request") never carry a personnummer or a name from the
+// Request log lines (one per request, when it is answered) never carry a personnummer or a name from the
 // URL: a path segment with a long digit run and every query value are censored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urlForLog } from '../../src/logger.ts';
@@ -20,10 +20,12 @@ describe('request logs (socialtjänstsekretess)', () => {
     expect(urlForLog('/api/orders/ord-4b3e1c0a-7d2f-5a91')).toBe('/api/orders/ord-4b3e1c0a-7d2f-5a91');
   });
 
-  it("keeps the method and the path's shape in the request log, not the personnummer", async () => {
+  it("keeps the method, the path's shape and the status in one line per request, not the personnummer", async () => {
+    const before = lines.length;
     await api.app.inject({ url: '/api/orders/19121212-1212?name=Tolvan' });
-    const logged = lines.filter((l) => l.includes('"incoming request"')).map((l) => JSON.parse(l) as { req: { method: string; url: string } });
-    expect(logged.at(-1)!.req).toMatchObject({ method: 'GET', url: '/api/orders/[redacted]?name=…' });
+    const logged = lines.slice(before).filter((l) => l.includes('"req"')).map((l) => JSON.parse(l) as { msg: string; req: { method: string; url: string }; res: { statusCode: number } });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ msg: 'request completed', req: { method: 'GET', url: '/api/orders/[redacted]?name=…' }, res: { statusCode: 404 } });
     expect(lines.join('\n')).not.toMatch(/19121212|Tolvan/);
   });
 });
