@@ -196,6 +196,7 @@ export async function startBrygga(settings: Settings, options: StartOptions = {}
       await app.close();
       for (const poller of pollers) await poller.stop();
       for (const service of [...services].reverse()) await service.stop();
+      for (const channel of channels.values()) channel.close?.();
       await bus.close();
       await store.close();
       logger.flush();

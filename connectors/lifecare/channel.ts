@@ -4,6 +4,7 @@
 import { BryggaError } from '../../src/errors.ts';
 import type { DeliveryChannel, DeliveryRequest } from '../../src/routing/channel.ts';
 import { describeNoAnswer } from '../../src/routing/http-failure.ts';
+import { AnswerBrokeOff, HttpPoster, isSuccessful, type HttpAnswer } from '../../src/routing/http-post.ts';
 import { parseLifecareReceipt, renderLifecareMessage } from './outbound.ts';
 
 export interface LifecareChannelOptions {
@@ -19,27 +20,30 @@ const isRetryableStatus = (status: number): boolean => status >= 500 || status =
 export class LifecareChannel implements DeliveryChannel {
   readonly system = 'lifecare';
 
-  constructor(private readonly options: LifecareChannelOptions) {}
+  private readonly poster: HttpPoster;
+
+  constructor(private readonly options: LifecareChannelOptions) {
+    this.poster = new HttpPoster(options);
+  }
 
   async deliver(request: DeliveryRequest): Promise<{ receipt?: string }> {
     const body = renderLifecareMessage(request.event, request.inbox, meddelandeIdFor(request.deliveryId), request.requestedAt);
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(this.options.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/xml; charset=utf-8' },
-        body: new Uint8Array(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      response = await this.poster.post(body, { 'content-type': 'application/xml; charset=utf-8' });
     } catch (cause) {
-      throw new BryggaError('BRY_DELIVERY_FAILED', `Lifecare did not answer: ${describeNoAnswer(cause, this.options.timeoutMs)}`, [], { cause });
+      const what = cause instanceof AnswerBrokeOff ? 'Lifecare\'s answer broke off' : 'Lifecare did not answer';
+      throw new BryggaError('BRY_DELIVERY_FAILED', `${what}: ${describeNoAnswer(cause, this.options.timeoutMs)}`, [], { cause });
     }
-    const text = await response.text();
-    if (response.ok) {
-      const receipt = parseLifecareReceipt(text);
+    if (isSuccessful(response.status)) {
+      const receipt = parseLifecareReceipt(response.body.toString('utf8'));
       return receipt ? { receipt } : {};
     }
     const code = isRetryableStatus(response.status) ? 'BRY_DELIVERY_FAILED' : 'BRY_DELIVERY_REJECTED';
     throw new BryggaError(code, `Lifecare answered HTTP ${response.status}`);
+  }
+
+  close(): void {
+    this.poster.close();
   }
 }

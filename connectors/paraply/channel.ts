@@ -4,6 +4,7 @@
 import { BryggaError } from '../../src/errors.ts';
 import type { DeliveryChannel, DeliveryRequest } from '../../src/routing/channel.ts';
 import { describeNoAnswer } from '../../src/routing/http-failure.ts';
+import { AnswerBrokeOff, HttpPoster, isSuccessful, type HttpAnswer } from '../../src/routing/http-post.ts';
 import { readParaplyAnswer, renderParaplyRequest, soapActionOf } from './outbound.ts';
 import type { Fault } from './soap.ts';
 
@@ -28,39 +29,37 @@ export const faultstringShown = (faultstring: string): string => faultstring.rep
 export class ParaplyChannel implements DeliveryChannel {
   readonly system = 'paraply';
 
-  constructor(private readonly options: ParaplyChannelOptions) {}
+  private readonly poster: HttpPoster;
+
+  constructor(private readonly options: ParaplyChannelOptions) {
+    this.poster = new HttpPoster(options);
+  }
 
   async deliver(request: DeliveryRequest): Promise<{ receipt?: string }> {
     const { operation, body } = renderParaplyRequest(request.event, request.deliveryId, request.requestedAt);
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(this.options.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapActionOf(operation)}"` },
-        body: new Uint8Array(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      response = await this.poster.post(body, { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapActionOf(operation)}"` });
     } catch (cause) {
-      throw new BryggaError('BRY_DELIVERY_FAILED', `Paraply did not answer ${operation}: ${describeNoAnswer(cause, this.options.timeoutMs)}`, [], { cause });
+      const what = cause instanceof AnswerBrokeOff ? `Paraply's answer to ${operation} broke off` : `Paraply did not answer ${operation}`;
+      throw new BryggaError('BRY_DELIVERY_FAILED', `${what}: ${describeNoAnswer(cause, this.options.timeoutMs)}`, [], { cause });
     }
-    let bytes: Buffer;
-    try {
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch (cause) {
-      throw new BryggaError('BRY_DELIVERY_FAILED', `Paraply's answer to ${operation} broke off: ${describeNoAnswer(cause, this.options.timeoutMs)}`, [], { cause });
-    }
-    const answer = readParaplyAnswer(bytes, response.headers.get('content-type') ?? undefined);
+    const answer = readParaplyAnswer(response.body, response.contentType);
     if ('fault' in answer && answer.fault) {
       const { fault } = answer;
       const code = isRetryableFault(fault) ? 'BRY_DELIVERY_FAILED' : 'BRY_DELIVERY_REJECTED';
       throw new BryggaError(code, `Paraply answered ${operation} with a SOAP Fault (${fault.code || 'no faultcode'}, HTTP ${response.status}): ${faultstringShown(fault.faultstring)}`);
     }
-    if (!response.ok) {
+    if (!isSuccessful(response.status)) {
       const code = isRetryableStatus(response.status) ? 'BRY_DELIVERY_FAILED' : 'BRY_DELIVERY_REJECTED';
       throw new BryggaError(code, `Paraply answered ${operation} with HTTP ${response.status}`);
     }
     // A 2xx that is not a SOAP answer (a proxy's page) is no proof Paraply has it: try again.
     if ('unreadable' in answer) throw new BryggaError('BRY_DELIVERY_FAILED', `Paraply answered ${operation} with HTTP ${response.status} but no SOAP envelope`);
     return answer.receipt ? { receipt: answer.receipt } : {};
+  }
+
+  close(): void {
+    this.poster.close();
   }
 }

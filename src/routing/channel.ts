@@ -18,4 +18,6 @@ export interface DeliveryChannel {
    * rejects with a BryggaError: BRY_DELIVERY_FAILED (retryable) or BRY_DELIVERY_REJECTED.
    */
   deliver(request: DeliveryRequest): Promise<{ receipt?: string }>;
+  /** Closes the connections it keeps open between attempts; called once Brygga has stopped delivering. */
+  close?(): void;
 }
