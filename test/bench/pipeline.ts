@@ -16,6 +16,8 @@ import { waitFor } from '../support/wait.ts';
 export interface PipelineOptions {
   kafkaBrokers?: string;
   redisUrl?: string;
+  /** NODE_OPTIONS for the Brygga process (e.g. a heap cap); none when absent. */
+  nodeOptions?: string;
   /** Another checkout to run Brygga from (its `scripts/brygga.mjs`), to compare code before and after. */
   cwd?: string;
 }
@@ -46,6 +48,7 @@ export class BenchPipeline {
       LIFECARE_URL: lifecare.url,
       BRYGGA_PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789',
       ...(options.kafkaBrokers ? { KAFKA_BROKERS: options.kafkaBrokers, BRYGGA_KAFKA_NAMESPACE: namespace } : {}),
+      ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl, BRYGGA_REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}:` } : {}),
     }, options.cwd ? { cwd: options.cwd } : {});
     return new BenchPipeline(namespace, lifecare, brygga, dataDir);

@@ -13,6 +13,10 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const offered = Number(process.env.BENCH_OFFERED_PER_SEC ?? 200);
 const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
 const deadlines = Number(process.env.BENCH_DEADLINES ?? 1_000_000);
+/** An offered load below capacity, to show the latency when the pipeline keeps up. */
+const offeredBelow = Number(process.env.BENCH_OFFERED_BELOW_PER_SEC ?? 100);
+/** The heap cap README's "Memory" section recommends where RSS matters more than throughput. */
+const cappedHeap = process.env.BENCH_CAPPED_NODE_OPTIONS ?? '--max-semi-space-size=16 --max-old-space-size=192';
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 progress(`embedded pipeline: ${orders} orders, ${concurrency} concurrent senders`);
@@ -32,11 +36,20 @@ const kafka = await BenchPipeline.start({ kafkaBrokers: infra.kafkaBrokers, redi
 const kafkaCpu = kafka.cpuSeconds();
 const kafkaRate = await kafka.throughput(orders, concurrency);
 const kafkaCpuMs = ((kafka.cpuSeconds() - kafkaCpu) * 1000) / orders;
-progress(`Kafka: ${kafkaRate.toFixed(1)} orders/s, ${kafkaCpuMs.toFixed(2)} ms CPU per order; now ${offered} orders/s offered for ${latencySeconds} s`);
+progress(`Kafka: ${kafkaRate.toFixed(1)} orders/s, ${kafkaCpuMs.toFixed(2)} ms CPU per order; now ${offeredBelow}, then ${offered} orders/s offered for ${latencySeconds} s each`);
+const latencyBelow = await kafka.latency(offeredBelow, latencySeconds);
 const latency = await kafka.latency(offered, latencySeconds);
 const kafkaRss = kafka.peakRssMb();
-const recordsPerOrder = (await recordsOnTopics(brokers, kafka.namespace)) / (orders + latency.orders);
+const recordsPerOrder = (await recordsOnTopics(brokers, kafka.namespace)) / (orders + latencyBelow.orders + latency.orders);
 await kafka.stop();
+
+progress(`Kafka + Redis pipeline with the heap capped (NODE_OPTIONS=${cappedHeap}): ${orders} orders`);
+const capped = await BenchPipeline.start({ kafkaBrokers: infra.kafkaBrokers, redisUrl: infra.redisUrl, nodeOptions: cappedHeap });
+const cappedCpu = capped.cpuSeconds();
+const cappedRate = await capped.throughput(orders, concurrency);
+const cappedCpuMs = ((capped.cpuSeconds() - cappedCpu) * 1000) / orders;
+const cappedRss = capped.peakRssMb();
+await capped.stop();
 
 progress('raw kafkajs produce → consume, same broker');
 const raw = await rawKafkaRate(brokers, orders * 10);
@@ -52,7 +65,9 @@ const summary = {
   kafka: { ordersPerSec: round(kafkaRate), recordsPerOrder: round(recordsPerOrder), cpuMsPerOrder: round(kafkaCpuMs), rssMb: round(kafkaRss) },
   raw: { recordsPerSec: round(raw) },
   latency: { adapters: 'kafka + redis', offeredPerSec: offered, orders: latency.orders, p50Ms: round(latency.p50Ms), p99Ms: round(latency.p99Ms) },
+  latencyBelowCapacity: { offeredPerSec: offeredBelow, orders: latencyBelow.orders, p50Ms: round(latencyBelow.p50Ms), p99Ms: round(latencyBelow.p99Ms) },
   rssMb: round(rssMb),
+  cappedHeap: { nodeOptions: cappedHeap, adapters: 'kafka + redis', ordersPerSec: round(cappedRate), cpuMsPerOrder: round(cappedCpuMs), rssMb: round(cappedRss) },
   deadlines: { opened: d.opened, openedPerSec: round(d.openPerSecond), metPerSec: round(d.meetPerSecond), firedPerSec: round(d.sweepPerSecond), redisBytesPerDeadline: round(d.bytesPerDeadline), idleSweepMs: round(d.idleSweepMs) },
   targets: {
     kafkaRecordsAtLeastHalfOfRaw: kafkaRate * recordsPerOrder >= 0.5 * raw,
@@ -76,7 +91,13 @@ row('records/s raw kafkajs produce → consume (baseline)', raw.toFixed(0));
 row('pipeline records/s ÷ raw', ((kafkaRate * recordsPerOrder) / raw).toFixed(3));
 row(`latency p50 ms (accepted → delivered, ${offered}/s offered, Kafka + Redis)`, latency.p50Ms.toFixed(1));
 row('latency p99 ms (same)', latency.p99Ms.toFixed(1));
+row(`latency p50 ms (same, ${offeredBelow}/s offered)`, latencyBelow.p50Ms.toFixed(1));
+row(`latency p99 ms (same, ${offeredBelow}/s offered)`, latencyBelow.p99Ms.toFixed(1));
 row('peak RSS of the Brygga process (largest run), MiB', rssMb.toFixed(0));
+console.log(`Kafka + Redis with the heap capped (NODE_OPTIONS=${cappedHeap})`);
+row('  orders/s', cappedRate.toFixed(1));
+row('  ms CPU per order', cappedCpuMs.toFixed(2));
+row('  peak RSS, MiB', cappedRss.toFixed(0));
 console.log(`\nDeadlines on Redis (${d.opened} opened, half met)`);
 row('deadlines opened/s', d.openPerSecond.toFixed(0));
 row('deadlines met/s', d.meetPerSecond.toFixed(0));
