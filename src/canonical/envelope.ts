@@ -24,10 +24,12 @@ export function toBusRecord(event: CloudEvent): BusRecord {
   return { key: event.correlationid, value: Buffer.from(JSON.stringify(event.data)), headers };
 }
 
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(EVENT_TYPES));
+
 export function fromBusRecord<T = unknown>(record: BusRecord | ConsumedRecord): CloudEvent<T> {
   const h = record.headers;
   const type = h.ce_type as EventType;
-  if (h.ce_specversion !== '1.0' || !h.ce_id || !Object.values(EVENT_TYPES).includes(type)) {
+  if (h.ce_specversion !== '1.0' || !h.ce_id || !KNOWN_TYPES.has(type)) {
     throw new Error(`record is not a Brygga CloudEvent (ce_type ${h.ce_type ?? 'missing'})`);
   }
   const event: CloudEvent<T> = {
