@@ -87,7 +87,7 @@ export const ConfigSchema = Type.Object(
         maxAttempts: Type.Integer({ minimum: 1, default: 300 }),
         initialBackoffMs: Type.Integer({ minimum: 1, default: 500 }),
         maxBackoffMs: Type.Integer({ minimum: 1, default: 300_000 }),
-        concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Attempts under way at once, per receiving system' }),
+        concurrency: Type.Integer({ minimum: 1, default: 32, description: 'Attempts under way at once, per receiving system' }),
         leaseMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'How long an instance holds a delivery it attempts; more than any system timeout' }),
         pollIntervalMs: Type.Integer({ minimum: 10, default: 500 }),
       },
