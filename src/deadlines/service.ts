@@ -79,8 +79,9 @@ export class DeadlineService {
     const events: CloudEvent[] = [];
     for (const change of planDeadlineChanges(event, rules, calendar)) {
       if (change.action === 'open') {
-        await store.openDeadline(change.deadline);
-        const stored = await store.getDeadline(change.deadline.id);
+        // Opened now, it is stored as given; opened before (a replay), the stored one is told again.
+        const opened = await store.openDeadline(change.deadline);
+        const stored = opened ? { ...change.deadline, status: 'open' as const } : await store.getDeadline(change.deadline.id);
         if (stored) events.push(this.deadlineEvent(EVENT_TYPES.deadlineOpened, stored, event.id));
         continue;
       }

@@ -83,17 +83,20 @@ export class DeliveryWorker {
     const event = fromBusRecord<DeliveryRequestedData>(record);
     const delivery: QueuedDelivery = { request: event.data, requestEventId: event.id, requestedAt: event.time, attempts: 0 };
     const { deliveryId, inbox } = delivery.request;
-    if (await this.deps.store.get(deliveredKey(deliveryId))) {
+    const lane = this.lanes.get(inbox.system);
+    const now = this.deps.clock.now();
+    const firstAttemptAt = lane ? (this.deps.contactHours?.firstAttemptAt(delivery.request, now) ?? now) : now;
+    // A request read again after its delivery is queued and dropped by the attempt, which checks
+    // the delivered marker before sending; the marker is read here only when queueing would
+    // first tell or dead-letter something.
+    if ((!lane || firstAttemptAt > now) && (await this.deps.store.get(deliveredKey(deliveryId)))) {
       this.deps.logger.info({ deliveryId }, 'already delivered; skipped');
       return;
     }
-    const lane = this.lanes.get(inbox.system);
     if (!lane) {
       await this.giveUp(delivery, 0, new BryggaError('BRY_DELIVERY_REJECTED', `no connector delivers to system '${inbox.system}'`));
       return;
     }
-    const now = this.deps.clock.now();
-    const firstAttemptAt = this.deps.contactHours?.firstAttemptAt(delivery.request, now) ?? now;
     // Told before it is queued: a crash in between tells it again under the same event id.
     if (firstAttemptAt > now) await this.waitingForWindow(delivery, firstAttemptAt);
     if (await this.deps.store.scheduleTask(queuedTask(delivery, firstAttemptAt), 'if-absent')) lane.wake();
@@ -145,8 +148,11 @@ export class DeliveryWorker {
 
   private async succeeded(delivery: QueuedDelivery, attempts: number, receipt: string | undefined): Promise<void> {
     const { request } = delivery;
-    await this.deps.store.set(deliveredKey(request.deliveryId), receipt ?? 'ok', KEEP_MS);
-    await this.deps.store.delete(failedKey(request.deliveryId));
+    // Together, in one round trip: the request kept for replay is not needed once delivered.
+    await Promise.all([
+      this.deps.store.set(deliveredKey(request.deliveryId), receipt ?? 'ok', KEEP_MS),
+      this.deps.store.delete(failedKey(request.deliveryId)),
+    ]);
     await this.publishOutcome(delivery, stableId(request.deliveryId, 'succeeded'), EVENT_TYPES.deliverySucceeded, {
       attempts, ...(receipt ? { receipt } : {}),
     });

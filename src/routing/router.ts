@@ -9,7 +9,7 @@ import type { EventPublisher } from '../canonical/publisher.ts';
 import type { Metrics } from '../metrics.ts';
 import type { InboxDirectory } from './inboxes.ts';
 import type { OrderRegistry, OrderSummary } from './order-registry.ts';
-import { firstChoice, routeEvent } from './routes.ts';
+import { firstChoice, isRouted, routeEvent } from './routes.ts';
 
 interface OrderData {
   orderId: string;
@@ -56,9 +56,12 @@ export class Router {
     const data = event.data as Partial<OrderData>;
     // Provider reports (participant lists, meals) belong to a unit and month, not to an order.
     const orderId = data.orderId;
-    const order = await summaryBefore(event, registry);
+    // Most events (deadline bookkeeping) neither go to an inbox nor change what is remembered:
+    // they need neither the order nor the client's placement, two store reads each.
+    const needsOrderState = isRouted(event.type) || ORDER_STATE_TYPES.has(event.type);
+    const order = needsOrderState ? await summaryBefore(event, registry) : undefined;
     const clientId = order?.clientId ?? data.client?.clientId;
-    const placedUnitId = clientId ? await registry.placementOf(clientId) : undefined;
+    const placedUnitId = needsOrderState && clientId ? await registry.placementOf(clientId) : undefined;
     const targets = routeEvent(event, { directory, order, placedUnitId });
 
     const requests = targets.map((inbox) => {
@@ -87,6 +90,9 @@ export async function summaryBefore(event: CloudEvent, registry: OrderRegistry):
   return orderId ? registry.find(orderId) : undefined;
 }
 
+/** The event types {@link rememberOrderState} learns from. */
+const ORDER_STATE_TYPES = new Set<string>([EVENT_TYPES.orderPlaced, EVENT_TYPES.orderFollowUp, EVENT_TYPES.startConfirmed, EVENT_TYPES.orderExecuted, EVENT_TYPES.executionEnded]);
+
 /**
  * Updates what later events of an order need (the order summary, the client's placement) from
  * one event. `order` is the summary as it stood before the event. The router calls it for every
@@ -97,6 +103,7 @@ export async function rememberOrderState(
   deps: { registry: OrderRegistry; directory: InboxDirectory },
   order: OrderSummary | undefined,
 ): Promise<void> {
+  if (!ORDER_STATE_TYPES.has(event.type)) return;
   const { registry, directory } = deps;
   const data = event.data as Partial<OrderData>;
   if ((event.type === EVENT_TYPES.orderPlaced || event.type === EVENT_TYPES.orderFollowUp) && data.origin && data.orderId) {

@@ -91,56 +91,47 @@ function escalationOf(data: RoutableData, ctx: RouteContext): InboxTarget[] {
   return [];
 }
 
+type Route = (data: RoutableData, ctx: RouteContext) => InboxTarget[];
+
+const coordinator: Route = (data, ctx) => [ctx.directory.coordinator(providerOf(data, ctx))];
+
+/** Who hears of each event type that is delivered; types not here go to no inbox. */
+const ROUTES = new Map<string, Route>([
+  [EVENT_TYPES.orderPlaced, newOrderInboxes],
+  // R-ORDER-CENTRAL-INBOX: a placed client's follow-up goes to that unit's own inbox
+  [EVENT_TYPES.orderFollowUp, (data, ctx) => [unitOrCentral(data, ctx), ...coordinator(data, ctx)]],
+  // R-CONFIRM-START
+  [EVENT_TYPES.startConfirmed, (data, ctx) => [...caseOfficerOf(data, ctx), ...coordinator(data, ctx)]],
+  // R-NOT-STARTED: case officer closes, coordinator removes from the queue, fee administrator told
+  [EVENT_TYPES.orderNotStarted, (data, ctx) => [...caseOfficerOf(data, ctx), ...coordinator(data, ctx), ctx.directory.feeAdministrator()]],
+  [EVENT_TYPES.orderAcknowledged, caseOfficerOf],
+  [EVENT_TYPES.orderExecuted, caseOfficerOf],
+  [EVENT_TYPES.daysExpanded, caseOfficerOf], // R-EXPAND-DAYS
+  [EVENT_TYPES.deviationReported, caseOfficerOf], // R-REPORT-TO-BIH, R-CHANGED-NEEDS
+  [EVENT_TYPES.planSubmitted, caseOfficerOf], // R-PLAN-15AD
+  // R-ABSENCE: short absence is not reported to the authority; home care always hears
+  [EVENT_TYPES.absenceReported, (data, ctx) => (data.absenceType === 'LANG' ? [...caseOfficerOf(data, ctx), ...homeCareTeamOf(data, ctx)] : homeCareTeamOf(data, ctx))],
+  // R-END: the provider and the fee administrator are told
+  [EVENT_TYPES.orderClosed, (data, ctx) => [unitOrCentral(data, ctx), ctx.directory.feeAdministrator()]],
+  [EVENT_TYPES.executionEnded, (data, ctx) => [...caseOfficerOf(data, ctx), ctx.directory.feeAdministrator()]],
+  [EVENT_TYPES.deadlineBreached, (data, ctx) => [...caseOfficerOf(data, ctx), ...escalationOf(data, ctx)]],
+  // R-MONTHLY-LIST: each day centre's month-end list goes to the coordinator, who compiles it
+  [EVENT_TYPES.participantList, coordinator],
+  // R-MONTHLY-LIST: the coordinator's compilation goes to the case officers' shared inbox
+  [EVENT_TYPES.participantSummary, (_data, ctx) => [ctx.directory.caseOfficers()]],
+  // R-MEALS: meals per client and month go to the fee administrators' inbox ("vof avgifter")
+  [EVENT_TYPES.mealReport, (_data, ctx) => [ctx.directory.feeAdministrator()]],
+  // A reminder goes to the provider, who still has time to act, where its order went: not
+  // to the unit of an earlier placement of the same client.
+  [EVENT_TYPES.deadlineWarning, (data, ctx) => [orderInbox(data, ctx)]],
+]);
+
+/** Whether events of this type can go to any inbox; others need no order state to be routed. */
+export const isRouted = (type: string): boolean => ROUTES.has(type);
+
 /** The inboxes an event goes to, without duplicates; empty when the event is not delivered. */
 export function routeEvent(event: CloudEvent, ctx: RouteContext): InboxTarget[] {
-  const data = event.data as RoutableData;
-  const coordinator = () => [ctx.directory.coordinator(providerOf(data, ctx))];
-  const targets: InboxTarget[] = (() => {
-    switch (event.type) {
-      case EVENT_TYPES.orderPlaced:
-        return newOrderInboxes(data, ctx);
-      case EVENT_TYPES.orderFollowUp:
-        // R-ORDER-CENTRAL-INBOX: a placed client's follow-up goes to that unit's own inbox
-        return [unitOrCentral(data, ctx), ...coordinator()];
-      case EVENT_TYPES.startConfirmed:
-        // R-CONFIRM-START
-        return [...caseOfficerOf(data, ctx), ...coordinator()];
-      case EVENT_TYPES.orderNotStarted:
-        // R-NOT-STARTED: case officer closes, coordinator removes from the queue, fee administrator told
-        return [...caseOfficerOf(data, ctx), ...coordinator(), ctx.directory.feeAdministrator()];
-      case EVENT_TYPES.orderAcknowledged:
-      case EVENT_TYPES.orderExecuted:
-      case EVENT_TYPES.daysExpanded: // R-EXPAND-DAYS
-      case EVENT_TYPES.deviationReported: // R-REPORT-TO-BIH, R-CHANGED-NEEDS
-      case EVENT_TYPES.planSubmitted: // R-PLAN-15AD
-        return caseOfficerOf(data, ctx);
-      case EVENT_TYPES.absenceReported:
-        // R-ABSENCE: short absence is not reported to the authority; home care always hears
-        return data.absenceType === 'LANG' ? [...caseOfficerOf(data, ctx), ...homeCareTeamOf(data, ctx)] : homeCareTeamOf(data, ctx);
-      case EVENT_TYPES.orderClosed:
-        // R-END: the provider and the fee administrator are told
-        return [unitOrCentral(data, ctx), ctx.directory.feeAdministrator()];
-      case EVENT_TYPES.executionEnded:
-        return [...caseOfficerOf(data, ctx), ctx.directory.feeAdministrator()];
-      case EVENT_TYPES.deadlineBreached:
-        return [...caseOfficerOf(data, ctx), ...escalationOf(data, ctx)];
-      case EVENT_TYPES.participantList:
-        // R-MONTHLY-LIST: each day centre's month-end list goes to the coordinator, who compiles it
-        return coordinator();
-      case EVENT_TYPES.participantSummary:
-        // R-MONTHLY-LIST: the coordinator's compilation goes to the case officers' shared inbox
-        return [ctx.directory.caseOfficers()];
-      case EVENT_TYPES.mealReport:
-        // R-MEALS: meals per client and month go to the fee administrators' inbox ("vof avgifter")
-        return [ctx.directory.feeAdministrator()];
-      case EVENT_TYPES.deadlineWarning:
-        // A reminder goes to the provider, who still has time to act, where its order went: not
-        // to the unit of an earlier placement of the same client.
-        return [orderInbox(data, ctx)];
-      default:
-        return [];
-    }
-  })();
+  const targets = ROUTES.get(event.type)?.(event.data as RoutableData, ctx) ?? [];
   // One message per real inbox: a provider whose central and coordinator inbox are the same
   // address (Treserva's uppdragsmottagare) gets the order once.
   const seen = new Set<string>();

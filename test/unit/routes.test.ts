@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG_FILE } from '../../src/config/settings.ts';
 import { InboxDirectory } from '../../src/routing/inboxes.ts';
 import type { OrderSummary } from '../../src/routing/order-registry.ts';
-import { routeEvent } from '../../src/routing/routes.ts';
+import { isRouted, routeEvent } from '../../src/routing/routes.ts';
 
 const directory = new InboxDirectory(loadConfig(DEFAULT_CONFIG_FILE, {}));
 const order: OrderSummary = { orderId: 'ord-1', system: 'lifecare', reference: 'B-1', caseOfficerId: 'bih-4711', clientId: 'cl-1', providerId: 'vellinge-dagverksamhet', homeCareTeam: 'Hemtjänst Väster' };
@@ -108,5 +108,12 @@ describe('routing', () => {
 
   it('delivery and dead-letter events are not routed', () => {
     expect(inboxes(event(EVENT_TYPES.deliverySucceeded))).toEqual([]);
+  });
+
+  it('says which event types can go to an inbox at all: a type it calls unrouted goes nowhere whatever the order', () => {
+    expect([EVENT_TYPES.orderPlaced, EVENT_TYPES.deadlineWarning, EVENT_TYPES.deadlineBreached, EVENT_TYPES.mealReport].every(isRouted)).toBe(true);
+    const unrouted = Object.values(EVENT_TYPES).filter((type) => !isRouted(type));
+    expect(unrouted).toEqual(expect.arrayContaining([EVENT_TYPES.deadlineOpened, EVENT_TYPES.deadlineMet, EVENT_TYPES.deliveryRequested]));
+    for (const type of unrouted) expect(inboxes(event(type, { client: { clientId: 'cl-1' }, kind: 'exec3m' }), { order, placedUnitId: 'dv-manst' })).toEqual([]);
   });
 });
