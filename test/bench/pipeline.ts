@@ -100,6 +100,25 @@ export class BenchPipeline {
     return { p50Ms: percentile(50), p99Ms: percentile(99), orders };
   }
 
+  /**
+   * Waits until the Brygga process is back to its idle work (under a quarter of a core over a
+   * second): after a throughput run, stages other than delivery (trace, deadlines) are still
+   * catching up, and a latency measured meanwhile would time that backlog, not the offered load.
+   */
+  async settle(): Promise<void> {
+    let window = { at: performance.now(), cpu: this.cpuSeconds() };
+    let share = Number.POSITIVE_INFINITY;
+    await waitFor(() => {
+      const at = performance.now();
+      if (at - window.at >= 1000) {
+        const cpu = this.cpuSeconds();
+        share = (cpu - window.cpu) / ((at - window.at) / 1000);
+        window = { at, cpu };
+      }
+      return share;
+    }, (s) => s < 0.25, 'the Brygga process to go idle (share of a core)', 300_000);
+  }
+
   /** CPU seconds the Brygga process has used so far (user + system, all its threads). */
   cpuSeconds(): number {
     const fields = readFileSync(`/proc/${this.brygga.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
