@@ -2,7 +2,7 @@
 // Built apart from listening (CONVENTIONS 9): tests drive it with app.inject(). Every route
 // declares who may call it (src/api/access.ts) and is described by its schemas in the OpenAPI
 // document (src/api/openapi.ts).
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { BryggaError, type ErrorCode } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
@@ -74,12 +74,18 @@ function validationDetail(error: FastifyError): string {
 
 const STATUSES: DeadlineStatus[] = ['open', 'met', 'breached', 'cancelled'];
 
+/** One log line per request, once it is answered, with the request in it: fastify's default is two. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  // One log line per request, once it is answered (fastify's default is two: incoming and completed).
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes, disableRequestLogging: true });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
-  });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBytes, logController: new OneLinePerRequest() });
 
   // Response schemas document the answers (OpenAPI); replies are sent as they are, never filtered by them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
