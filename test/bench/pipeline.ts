@@ -138,10 +138,12 @@ export class BenchPipeline {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** Orders created now: a backdated one would be overdue on arrival and add an escalation to the work. */
   private bodies(count: number): { id: string; body: Buffer }[] {
+    const createdAt = new Date();
     return Array.from({ length: count }, () => {
       const id = `B-${this.run}-${this.sent++}`;
-      return { id, body: lifecareExample('bestallning.xml', { beslutsId: id }) };
+      return { id, body: lifecareExample('bestallning.xml', { beslutsId: id, createdAt }) };
     });
   }
 

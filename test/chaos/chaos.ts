@@ -188,7 +188,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const sender = async () => {
         while (next < beslutsIds.length && !failure) {
           const beslutsId = beslutsIds[next++]!;
-          const body = new Uint8Array(lifecareExample('bestallning.xml', { beslutsId }));
+          const body = new Uint8Array(lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }));
           for (;;) {
             if (failure) return;
             if (Date.now() > sendUntil) throw new Error(`sending timed out after ${options.sendTimeoutMs} ms with ${counts.accepted} accepted`);

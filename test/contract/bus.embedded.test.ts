@@ -137,6 +137,48 @@ describe('EmbeddedBus on disk', () => {
     await second.close();
   });
 
+  it('commits between snapshots are lines in <group>.commits: a restart after a crash resumes after the last whole line, a torn last line was never a commit', async () => {
+    const dir = await dataDir();
+    const first = new EmbeddedBus({ dataDir: dir, logger });
+    await first.ensureTopics([{ name: 'orders', partitions: 1, retentionMs: -1 }]);
+    await first.publish('orders', [0, 1, 2, 3, 4].map(record));
+    let handled = 0;
+    await first.subscribe({ groupId: 'g', topics: ['orders'], handler: async () => void handled++ });
+    await vi.waitFor(() => expect(handled).toBe(5));
+    await first.close();
+    expect(JSON.parse(await readFile(join(dir, 'groups', 'g.json'), 'utf8'))).toEqual({ orders: { 0: 5 } });
+    expect(await readFile(join(dir, 'groups', 'g.commits'), 'utf8')).toBe('');
+    // As a crash leaves them: the snapshot behind, two commits after it and one torn mid-append.
+    await writeFile(join(dir, 'groups', 'g.json'), JSON.stringify({ orders: { 0: 1 } }));
+    await writeFile(join(dir, 'groups', 'g.commits'), '{"orders":{"0":2}}\n{"orders":{"0":3}}\n{"orders":{"0"');
+
+    const second = new EmbeddedBus({ dataDir: dir, logger });
+    const seen: string[] = [];
+    await second.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void seen.push(r.offset) });
+    await vi.waitFor(() => expect(seen).toEqual(['3', '4']));
+    await second.close();
+    expect(JSON.parse(await readFile(join(dir, 'groups', 'g.json'), 'utf8'))).toEqual({ orders: { 0: 5 } });
+  });
+
+  it('a damaged commit line before the last stops the group with an error naming the file; without a snapshot the group starts over', async () => {
+    const dir = await dataDir();
+    const bus = new EmbeddedBus({ dataDir: dir, logger });
+    await bus.ensureTopics([{ name: 'orders', partitions: 1, retentionMs: -1 }]);
+    await bus.publish('orders', [0, 1, 2].map(record));
+    await writeFile(join(dir, 'groups', 'g.json'), JSON.stringify({ orders: { 0: 1 } }));
+    const commits = join(dir, 'groups', 'g.commits');
+    await writeFile(commits, 'not json\n{"orders":{"0":2}}\n');
+    const subscribing = bus.subscribe({ groupId: 'g', topics: ['orders'], handler: async () => {} });
+    await expect(subscribing).rejects.toThrow(commits);
+    await expect(subscribing).rejects.toThrow(/damaged/);
+
+    await rm(join(dir, 'groups', 'g.json'));
+    const seen: string[] = [];
+    await bus.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void seen.push(r.offset) });
+    await vi.waitFor(() => expect(seen).toEqual(['0', '1', '2']));
+    await bus.close();
+  });
+
   it('retention by size drops whole records from the head, offsets stay, a group behind starts at the first kept, the metric counts it', async () => {
     const dir = await dataDir();
     const { logger: watched, lines } = capturing();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { foldCommitLines, parseCommitted } from '../../src/bus/embedded-group.ts';
 import { LOCK_FILE } from '../../src/data-dir-lock.ts';
 import { BryggaError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -41,12 +42,16 @@ function caughtUp(dataDir: string): boolean {
   const topics = join(dataDir, 'bus', 'topics');
   if (!existsSync(groups)) return false;
   const records = (file: string): number => readFileSync(join(topics, file), 'utf8').split('\n').filter(Boolean).length;
-  return readdirSync(groups).filter((f) => f.endsWith('.json')).every((f) =>
-    Object.entries(JSON.parse(readFileSync(join(groups, f), 'utf8')) as Record<string, Record<string, number>>).every(([topic, committed]) => {
+  return readdirSync(groups).filter((f) => f.endsWith('.json')).every((f) => {
+    // A running group's newest commits are lines in <group>.commits after its snapshot.
+    const offsets = parseCommitted(readFileSync(join(groups, f), 'utf8'))!;
+    const lines = join(groups, f.replace(/\.json$/, '.commits'));
+    if (existsSync(lines)) foldCommitLines(offsets, readFileSync(lines, 'utf8'));
+    return Object.entries(offsets).every(([topic, committed]) => {
       const partitions = Number(readFileSync(join(topics, `${topic}.partitions`), 'utf8'));
       return Array.from({ length: partitions }, (_, p) => records(p === 0 ? `${topic}.log` : `${topic}.log.${p}`) === (committed[p] ?? 0)).every(Boolean);
-    }),
-  );
+    });
+  });
 }
 
 function capturingLogger(): { logger: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[] } {
@@ -78,7 +83,7 @@ describe('one Brygga per data directory', () => {
     const url = first.url;
 
     const order = async (beslutsId: string): Promise<void> => {
-      expect((await postMessage(url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }))).status).toBe(202);
+      expect((await postMessage(url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }))).status).toBe(202);
       await waitFor(
         () => getJson<OrderTrace>(`${url}/api/orders/${beslutsId}`),
         (t) => t.deliveries?.length > 0 && t.deliveries.every((d) => d.status === 'delivered'),
