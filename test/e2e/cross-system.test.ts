@@ -53,7 +53,7 @@ function treservaFile(fixture: string, replace: Record<string, string>): string 
 
 /** The Lifecare example with other day centres wished for (latin1 kept). */
 function lifecareOrderFor(beslutsId: string, unitName: string): Buffer {
-  const latin1 = lifecareExample('bestallning.xml', { beslutsId }).toString('latin1');
+  const latin1 = lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }).toString('latin1');
   return Buffer.from(latin1.replaceAll('S:t Knut dagverksamhet', unitName).replaceAll('Postiljonen dagverksamhet', unitName), 'latin1');
 }
 

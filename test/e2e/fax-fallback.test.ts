@@ -14,6 +14,7 @@ import { pdfText } from '../../connectors/mail/test-support/pdf-text.ts';
 import type { RunningBrygga } from '../../src/main.ts';
 import type { OrderTrace } from '../../src/trace/query.ts';
 import { startTestBrygga, testSettings } from '../support/brygga.ts';
+import { sentAt } from '../support/examples.ts';
 import { getJson } from '../support/http.ts';
 import { LifecareStandIn } from '../support/lifecare-standin.ts';
 import { ParaplyStandIn } from '../support/paraply-standin.ts';
@@ -66,7 +67,7 @@ describe('an order for a provider outside every system (embedded)', () => {
 
   it('R-ORDER-FAX-FALLBACK: the order goes by e-mail with a PDF, the fee administrator is told; the reply meets the kvittens and reaches Paraply', async () => {
     const bestallningsId = `P-F${Math.floor(Math.random() * 1e6)}`;
-    const order = readFileSync(new URL('../../connectors/paraply/fixtures/bestallning-ej-ansluten/input.xml', import.meta.url), 'utf8')
+    const order = sentAt(readFileSync(new URL('../../connectors/paraply/fixtures/bestallning-ej-ansluten/input.xml', import.meta.url), 'utf8'))
       .replaceAll('P-2026-0042', bestallningsId)
       .replaceAll('PAR-77120', `PAR-${bestallningsId}`);
     const answer = await fetch(`${brygga.url}/connectors/paraply/soap`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: order });
@@ -101,7 +102,7 @@ describe('an order for a provider outside every system (embedded)', () => {
 
   it('R-ORDER-FAX-FALLBACK: a reply without the token waits in the review list; attached to the order by a person it meets the kvittens, recorded', async () => {
     const bestallningsId = `P-R${Math.floor(Math.random() * 1e6)}`;
-    const order = readFileSync(new URL('../../connectors/paraply/fixtures/bestallning-ej-ansluten/input.xml', import.meta.url), 'utf8')
+    const order = sentAt(readFileSync(new URL('../../connectors/paraply/fixtures/bestallning-ej-ansluten/input.xml', import.meta.url), 'utf8'))
       .replaceAll('P-2026-0042', bestallningsId)
       .replaceAll('PAR-77120', `PAR-${bestallningsId}`);
     expect((await fetch(`${brygga.url}/connectors/paraply/soap`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: order })).status).toBe(200);

@@ -26,7 +26,7 @@ describe('a delivery Lifecare does not take (embedded)', () => {
     lifecare.mode = mode;
     brygga = await startTestBrygga(testSettings('embedded', lifecare.url, { configFile: exampleConfigWith({ maxAttempts: 3, initialBackoffMs: 20 }) }));
     const beslutsId = `B-F-${Math.floor(Math.random() * 1e6)}`;
-    expect((await postMessage(brygga.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }))).status).toBe(202);
+    expect((await postMessage(brygga.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }))).status).toBe(202);
     const trace = await waitFor(
       () => getJson<OrderTrace>(`${brygga!.url}/api/orders/${beslutsId}`),
       (t) => t.deliveries?.length === 2 && t.deliveries.every((d) => d.status === 'failed'),

@@ -53,7 +53,7 @@ describe.each(ADAPTER_SETS)('deliveries ride out a receiver that fails (%s)', (a
     await start({ initialBackoffMs: 200, maxBackoffMs: 1000 });
     lifecare.unavailableFor = (m) => m.mottagare.name !== CENTRAL;
     const ids = orderIds('HB', 4);
-    for (const beslutsId of ids) expect((await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }))).status).toBe(202);
+    for (const beslutsId of ids) expect((await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }))).status).toBe(202);
 
     // Every order reaches the central inbox while the coordinator's copies keep failing.
     await waitFor(() => lifecare.to(CENTRAL).filter((m) => ids.includes(m.beslutsId!)).length, (n) => n === ids.length, 'every order in the central inbox');
@@ -75,7 +75,7 @@ describe.each(ADAPTER_SETS)('deliveries ride out a receiver that fails (%s)', (a
     const port = Number(new URL(lifecare.url).port);
     await lifecare.stop();
     const [beslutsId] = orderIds('CR', 1);
-    expect((await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }))).status).toBe(202);
+    expect((await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }))).status).toBe(202);
     const trace = await waitFor(() => traceOf(beslutsId!), (t) => deliveryTo(t, 'central')?.status === 'retrying', 'the central delivery retrying');
     expect(deliveryTo(trace, 'central')!.errorDetail).toBe('Lifecare did not answer: ECONNREFUSED');
 
@@ -93,7 +93,7 @@ describe.each(ADAPTER_SETS)('deliveries ride out a receiver that fails (%s)', (a
     // Paced over most of the outage, as orders arrive during a maintenance window.
     const pace = (OUTAGE_MS * 0.8) / ids.length;
     for (const [i, beslutsId] of ids.entries()) {
-      const response = await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId }));
+      const response = await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId, createdAt: new Date() }));
       expect(response.status).toBe(202);
       const ahead = outageStart + (i + 1) * pace - Date.now();
       if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
@@ -111,7 +111,7 @@ describe.each(ADAPTER_SETS)('deliveries ride out a receiver that fails (%s)', (a
 
     // No consumer was lost on the way: a new order goes straight through.
     const [after] = orderIds('AFT', 1);
-    expect((await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId: after }))).status).toBe(202);
+    expect((await postMessage(brygga!.url, 'lifecare', lifecareExample('bestallning.xml', { beslutsId: after, createdAt: new Date() }))).status).toBe(202);
     await waitFor(() => traceOf(after!), (t) => t.deliveries?.length === 2 && t.deliveries.every((d) => d.status === 'delivered' && d.attempts === 1), 'a new order delivered at the first attempt');
     expect((await fetch(`${brygga!.url}/health`)).status).toBe(200);
   }, OUTAGE_MS + 420_000);
