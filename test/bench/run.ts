@@ -9,6 +9,8 @@ import { BenchPipeline } from './pipeline.ts';
 import { rawKafkaRate } from './raw-kafka.ts';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 3000);
+/** Orders sent before each throughput run and not counted: JIT compilation and connection set-up are not the steady rate. */
+const warmup = Number(process.env.BENCH_WARMUP_ORDERS ?? 500);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const offered = Number(process.env.BENCH_OFFERED_PER_SEC ?? 200);
 const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
@@ -19,8 +21,9 @@ const offeredBelow = Number(process.env.BENCH_OFFERED_BELOW_PER_SEC ?? 100);
 const cappedHeap = process.env.BENCH_CAPPED_NODE_OPTIONS ?? '--max-semi-space-size=16 --max-old-space-size=192';
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-progress(`embedded pipeline: ${orders} orders, ${concurrency} concurrent senders`);
+progress(`embedded pipeline: ${warmup} orders to warm up, then ${orders} orders, ${concurrency} concurrent senders`);
 const embedded = await BenchPipeline.start();
+await embedded.throughput(warmup, concurrency);
 const embeddedCpu = embedded.cpuSeconds();
 const embeddedRate = await embedded.throughput(orders, concurrency);
 const embeddedCpuMs = ((embedded.cpuSeconds() - embeddedCpu) * 1000) / orders;
@@ -33,6 +36,7 @@ const infra = await resolveInfra();
 const brokers = infra.kafkaBrokers.split(',');
 progress(`Kafka + Redis pipeline on ${infra.kafkaBrokers}: ${orders} orders, ${concurrency} concurrent senders`);
 const kafka = await BenchPipeline.start({ kafkaBrokers: infra.kafkaBrokers, redisUrl: infra.redisUrl });
+await kafka.throughput(warmup, concurrency);
 const kafkaCpu = kafka.cpuSeconds();
 const kafkaRate = await kafka.throughput(orders, concurrency);
 const kafkaCpuMs = ((kafka.cpuSeconds() - kafkaCpu) * 1000) / orders;
@@ -42,11 +46,12 @@ const latencyBelow = await kafka.latency(offeredBelow, latencySeconds);
 await kafka.settle();
 const latency = await kafka.latency(offered, latencySeconds);
 const kafkaRss = kafka.peakRssMb();
-const recordsPerOrder = (await recordsOnTopics(brokers, kafka.namespace)) / (orders + latencyBelow.orders + latency.orders);
+const recordsPerOrder = (await recordsOnTopics(brokers, kafka.namespace)) / (warmup + orders + latencyBelow.orders + latency.orders);
 await kafka.stop();
 
 progress(`Kafka + Redis pipeline with the heap capped (NODE_OPTIONS=${cappedHeap}): ${orders} orders`);
 const capped = await BenchPipeline.start({ kafkaBrokers: infra.kafkaBrokers, redisUrl: infra.redisUrl, nodeOptions: cappedHeap });
+await capped.throughput(warmup, concurrency);
 const cappedCpu = capped.cpuSeconds();
 const cappedRate = await capped.throughput(orders, concurrency);
 const cappedCpuMs = ((capped.cpuSeconds() - cappedCpu) * 1000) / orders;
@@ -63,6 +68,7 @@ await infra.teardown();
 const rssMb = Math.max(embeddedRss, kafkaRss);
 const summary = {
   machine: { cores: cpus().length, node: process.version },
+  load: { warmupOrders: warmup, orders, concurrency },
   embedded: { ordersPerSec: round(embeddedRate), cpuMsPerOrder: round(embeddedCpuMs), rssMb: round(embeddedRss) },
   kafka: { ordersPerSec: round(kafkaRate), recordsPerOrder: round(recordsPerOrder), cpuMsPerOrder: round(kafkaCpuMs), rssMb: round(kafkaRss) },
   raw: { recordsPerSec: round(raw) },
