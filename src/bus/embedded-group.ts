@@ -10,7 +10,7 @@
 // is read as partition 0. A commit is appended to groups/<groupId>.commits as a line of the same
 // shape holding what changed, one write (replacing the .json took five file operations and two
 // syncs, which at a few records a second cost more than the records themselves); the lines are
-// folded into the .json every COMPACT_AFTER commits, when the group opens and when it closes, so
+// folded into the .json every COMMIT_LINES_BEFORE_FOLD commits, when the group opens and when it closes, so
 // at rest the .json alone is the truth.
 //
 // A commit line is not fsynced, as Kafka does not sync a commit either: a killed process loses
@@ -28,7 +28,7 @@ import { writeAtomically } from '../durable-file.ts';
 
 const BACKOFF_MAX_MS = 10_000;
 /** Commit lines after which they are folded into the snapshot (a few hundred KiB of lines). */
-const COMPACT_AFTER = 10_000;
+export const COMMIT_LINES_BEFORE_FOLD = 10_000;
 
 type Committed = Record<string, Record<string, number>>;
 
@@ -67,6 +67,7 @@ export class Group {
     private readonly journal: FileHandle,
     private readonly committed: Committed,
     private readonly log: Logger,
+    private readonly linesBeforeFold: number,
   ) {
     for (const [topic, partitions] of Object.entries(committed)) {
       for (const [partition, next] of Object.entries(partitions)) this.positions.set(slot(topic, Number(partition)), next);
@@ -78,7 +79,7 @@ export class Group {
    * Without a snapshot the group starts over (first start, or an operator removed it to start
    * over), and commit lines left beside it are dropped.
    */
-  static async load(id: string, file: string, log: Logger): Promise<Group> {
+  static async load(id: string, file: string, log: Logger, linesBeforeFold = COMMIT_LINES_BEFORE_FOLD): Promise<Group> {
     const journalFile = journalOf(file);
     const [snapshot, lines] = await Promise.all([readIfPresent(file), readIfPresent(journalFile)]);
     // Written atomically, so damage here is the disk's: starting the group over would redeliver
@@ -91,8 +92,10 @@ export class Group {
       throw new Error(`consumer group ${id}: its commit log ${journalFile} is damaged (a line before the last is not a JSON object of offsets); restore it, or remove it and ${file} to have the group start from the beginning of its topics`);
     }
     if (snapshot === undefined || lines) await writeAtomically(file, JSON.stringify(committed));
-    const journal = await open(journalFile, 'w');
-    return new Group(file, journal, committed, log.child({ groupId: id }));
+    // Appending (O_APPEND), so that after a fold empties the file the next line starts at its beginning.
+    const journal = await open(journalFile, 'a');
+    await journal.truncate(0);
+    return new Group(file, journal, committed, log.child({ groupId: id }), linesBeforeFold);
   }
 
   join(options: SubscribeOptions, topics: Topic[]): Member {
@@ -201,7 +204,7 @@ export class Group {
       (changed[partition.topic] ??= {})[partition.partition] = next;
     }
     await this.journal.write(`${JSON.stringify(changed)}\n`);
-    if (++this.journalLines >= COMPACT_AFTER) await this.compact();
+    if (++this.journalLines >= this.linesBeforeFold) await this.compact();
   }
 
   /** Folds the commit lines into the snapshot, then empties them (replaying them again would change nothing). */

@@ -21,6 +21,8 @@ export interface EmbeddedBusOptions {
   retentionCheckMs?: number;
   /** Called once the bus is closed (the composition root releases the data dir's lock). */
   onClose?: () => void;
+  /** Commit lines a consumer group appends before folding them into its offsets file; default 10,000. */
+  commitLinesBeforeFold?: number;
 }
 
 export class EmbeddedBus implements Bus {
@@ -76,7 +78,7 @@ export class EmbeddedBus implements Bus {
     const topics = await Promise.all(options.topics.map((t) => this.topic(t)));
     let group = this.groups.get(options.groupId);
     if (!group) {
-      group = Group.load(options.groupId, this.groupFile(options.groupId), this.log);
+      group = Group.load(options.groupId, this.groupFile(options.groupId), this.log, this.options.commitLinesBeforeFold);
       this.groups.set(options.groupId, group);
       group.catch(() => this.groups.delete(options.groupId));
     }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +158,31 @@ describe('EmbeddedBus on disk', () => {
     await vi.waitFor(() => expect(seen).toEqual(['3', '4']));
     await second.close();
     expect(JSON.parse(await readFile(join(dir, 'groups', 'g.json'), 'utf8'))).toEqual({ orders: { 0: 5 } });
+  });
+
+  it('folds commit lines into the offsets file as it goes; a copy taken while it runs (as a crash leaves it) resumes after the last commit', async () => {
+    const dir = await dataDir();
+    const bus = new EmbeddedBus({ dataDir: dir, logger, commitLinesBeforeFold: 3 });
+    await bus.ensureTopics([{ name: 'orders', partitions: 1, retentionMs: -1 }]);
+    let handled = 0;
+    await bus.subscribe({ groupId: 'g', topics: ['orders'], handler: async () => void handled++ });
+    for (let i = 0; i < 10; i++) {
+      await bus.publish('orders', [record(i)]);
+      await vi.waitFor(() => expect(handled).toBe(i + 1));
+    }
+    // Ten commits, folded after the third, sixth and ninth: one line after the last fold.
+    await vi.waitFor(async () => expect(await readFile(join(dir, 'groups', 'g.commits'), 'utf8')).toBe('{"orders":{"0":10}}\n'));
+    expect(JSON.parse(await readFile(join(dir, 'groups', 'g.json'), 'utf8'))).toEqual({ orders: { 0: 9 } });
+
+    const copy = await dataDir();
+    await cp(dir, copy, { recursive: true });
+    await bus.close();
+    const after = new EmbeddedBus({ dataDir: copy, logger });
+    await after.publish('orders', [record(10)]);
+    const seen: string[] = [];
+    await after.subscribe({ groupId: 'g', topics: ['orders'], handler: async (r) => void seen.push(r.offset) });
+    await vi.waitFor(() => expect(seen).toEqual(['10']));
+    await after.close();
   });
 
   it('a damaged commit line before the last stops the group with an error naming the file; without a snapshot the group starts over', async () => {
