@@ -1,5 +1,5 @@
 // Durable file steps shared by the embedded bus and store: what they write must survive a crash.
-import { open, rename } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 
 /** Replaces a file's content all at once: temporary file, fsync, rename. */
 export async function writeAtomically(path: string, content: string): Promise<void> {
@@ -21,5 +21,15 @@ export async function fsyncDir(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** A file's bytes, or undefined when it does not exist (any other error is thrown). */
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }

@@ -10,13 +10,13 @@
 // is read as partition 0. A commit is appended to groups/<groupId>.commits as a line of the same
 // shape holding what changed, one write (replacing the .json took five file operations and two
 // syncs, which at a few records a second cost more than the records themselves); the lines are
-// folded into the .json every COMMIT_LINES_BEFORE_FOLD commits, when the group opens and when it closes, so
-// at rest the .json alone is the truth.
+// folded into the .json every COMMIT_LINES_BEFORE_FOLD commits, when the group opens and when it
+// closes, so at rest the .json alone is the truth.
 //
 // A commit line is not fsynced, as Kafka does not sync a commit either: a killed process loses
 // nothing written, and a power cut can only take back the last commits, which redelivers
 // records whose work is already durable (delivery is at-least-once with idempotency keys).
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { SubscribeOptions } from './bus.ts';
 import { handleBatch } from './batch.ts';
@@ -24,7 +24,7 @@ import type { Topic } from './embedded-topic.ts';
 import { GroupCommit } from './group-commit.ts';
 import { READ_BATCH, type PartitionLog } from './partition-log.ts';
 import { abortableSleep } from './sleep.ts';
-import { writeAtomically } from '../durable-file.ts';
+import { readIfExists, writeAtomically } from '../durable-file.ts';
 
 const BACKOFF_MAX_MS = 10_000;
 /** Commit lines after which they are folded into the snapshot (a few hundred KiB of lines). */
@@ -81,7 +81,7 @@ export class Group {
    */
   static async load(id: string, file: string, log: Logger, linesBeforeFold = COMMIT_LINES_BEFORE_FOLD): Promise<Group> {
     const journalFile = journalOf(file);
-    const [snapshot, lines] = await Promise.all([readIfPresent(file), readIfPresent(journalFile)]);
+    const [snapshot, lines] = (await Promise.all([readIfExists(file), readIfExists(journalFile)])).map((bytes) => bytes?.toString('utf8'));
     // Written atomically, so damage here is the disk's: starting the group over would redeliver
     // or skip records silently, so the group refuses to start and says which file to restore.
     const committed = snapshot === undefined ? {} : parseCommitted(snapshot);
@@ -219,15 +219,6 @@ export class Group {
 
 function journalOf(file: string): string {
   return file.replace(/\.json$/, '.commits');
-}
-
-async function readIfPresent(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 /**

@@ -9,10 +9,10 @@
 // `compactAfter`), the state is written to snapshot.jsonl (temp file, fsync, rename) and the
 // journal is truncated. Records are numbered; the snapshot names the last record it covers and
 // replay skips covered records, so a crash at any step of a compaction loses and repeats nothing.
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ClaimedTimer, Deadline, DeadlineStatus, ScheduledTask, Store, TimerPhase } from './store.ts';
-import { fsyncDir } from '../durable-file.ts';
+import { fsyncDir, readIfExists } from '../durable-file.ts';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -617,15 +617,6 @@ function parseLines<T>(buf: Buffer): { lines: T[]; validBytes: number } {
   const bad = parsed.indexOf(TORN);
   if (bad !== -1 && bad < valid) throw new Error(`EmbeddedStore: corrupt line ${bad + 1} before the end of a data file`);
   return { lines: parsed.slice(0, valid) as T[], validBytes: valid > 0 ? ends[valid - 1]! : 0 };
-}
-
-async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 

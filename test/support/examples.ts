@@ -14,8 +14,8 @@ const EXAMPLES_DAY = '2026-11-23';
  * day's traffic through the running clock does not expect.
  */
 export function sentAt(text: string, at = new Date()): string {
-  const stamp = DateTime.fromJSDate(at).setZone('Europe/Stockholm').toISO({ suppressMilliseconds: true, includeOffset: true })!;
-  return text.replaceAll(new RegExp(`${EXAMPLES_DAY}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2}`, 'g'), stamp.replace(/\.\d+/, ''));
+  const stamp = DateTime.fromJSDate(at).setZone('Europe/Stockholm').startOf('second').toISO({ suppressMilliseconds: true })!;
+  return text.replaceAll(new RegExp(`${EXAMPLES_DAY}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2}`, 'g'), stamp);
 }
 
 /**
