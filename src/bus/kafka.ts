@@ -1,11 +1,12 @@
 // The bus on Apache Kafka, via kafkajs. Needs a broker that still speaks the protocol versions
 // kafkajs 2.x uses: Kafka 3.x (see scripts/kafka/pom.xml).
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type TopicPartitionOffsetAndMetadata, type Message, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
+import { KafkaOffsets } from './kafka-offsets.ts';
 import { abortableSleep } from './sleep.ts';
 
 export interface KafkaBusOptions {
@@ -28,12 +29,16 @@ export interface KafkaBusOptions {
   /** How long a publish waits for others to share its produce request. Default 1 ms. */
   lingerMs?: number;
   /**
-   * How long the broker may hold a fetch (fetch.max.wait.ms). kafkajs's fetch waits it out even
-   * when records arrive meanwhile, so it is the latency of every hop: default 10 ms.
+   * How long the broker may hold a fetch when nothing is there (fetch.max.wait.ms); it answers as
+   * soon as a record arrives. Shorter costs idle CPU (every stage polls): default 100 ms.
    */
   fetchMaxWaitMs?: number;
+  /** How often a consumer commits the offsets it has handled (src/bus/kafka-offsets.ts). Default 250 ms. */
+  commitIntervalMs?: number;
 }
 
+const DEFAULT_FETCH_MAX_WAIT_MS = 100;
+const DEFAULT_COMMIT_INTERVAL_MS = 250;
 /** Heartbeat well within the 10 s session timeout while a record is retried. */
 const HEARTBEAT_SLICE_MS = 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
@@ -127,13 +132,12 @@ export class KafkaBus implements Bus {
     // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
     // 10 s instead of waiting half a minute.
     const consumer = this.kafka.consumer({
-      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 10, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, sessionTimeout: 10_000, heartbeatInterval: 1_000,
     });
     this.consumers.add(consumer);
     const stopping = new AbortController();
     const log = this.log.child({ groupId: options.groupId });
-    // The batches of several partitions finish together: their offsets go in one commit request.
-    const commits = new GroupCommit<TopicPartitionOffsetAndMetadata>((offsets) => consumer.commitOffsets(offsets));
+    const offsets = new KafkaOffsets({ commit: (o) => consumer.commitOffsets(o), intervalMs: this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, log, topicName: (t) => this.names.own(t) });
 
     // Batches under way: stop() lets them finish and commit what they handled before it leaves.
     const inflight = new Set<Promise<void>>();
@@ -144,7 +148,12 @@ export class KafkaBus implements Bus {
     };
     const handleAndCommit = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
       const { topic, partition } = batch;
-      const records = batch.messages.map((message) => toConsumed(this.names.own(topic), partition, message));
+      const unhandled = offsets.unhandled(topic, partition, batch.messages);
+      if (unhandled.length === 0) {
+        resolveOffset(batch.lastOffset());
+        return;
+      }
+      const records = unhandled.map((message) => toConsumed(this.names.own(topic), partition, message));
       // Stopping: what is handled is committed, what is unfinished is not. The partition moved to
       // another member in a rebalance (stale): nothing is committed, and whoever owns the
       // partition next gets the batch again. The member
@@ -167,7 +176,7 @@ export class KafkaBus implements Bus {
         if (handled === 0 || stale.signal.aborted) return;
         const last = records[handled - 1]!.offset;
         resolveOffset(last);
-        await commits.add([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        offsets.handled(topic, partition, (BigInt(last) + 1n).toString());
       } finally {
         clearInterval(staleness);
       }
@@ -175,6 +184,9 @@ export class KafkaBus implements Bus {
 
     let end!: (reason: Error) => void;
     const ended = new Promise<Error>((resolve) => (end = resolve));
+    // Before kafkajs rejoins (and restarts its partitions at the committed offsets) and after.
+    consumer.on(consumer.events.REBALANCING, () => void offsets.flush());
+    consumer.on(consumer.events.GROUP_JOIN, (e) => offsets.keepOnly(e.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (e) => {
       log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
       // Without a restart kafkajs has given this consumer up for good.
@@ -203,6 +215,7 @@ export class KafkaBus implements Bus {
         stopped ??= (async () => {
           stopping.abort();
           await Promise.allSettled([...inflight]);
+          await offsets.close();
           await consumer.disconnect();
           this.consumers.delete(consumer);
           this.subscriptions.delete(subscription);

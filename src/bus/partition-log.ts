@@ -13,6 +13,11 @@ import { fsyncDir } from '../durable-file.ts';
 export const READ_BATCH = 512;
 /** Trimming for size goes below the limit by a tenth, so the file is rewritten once per 10 % growth. */
 const TRIM_TO = 0.9;
+/**
+ * Bytes of a partition's newest records also kept in memory: stages that keep up read what was
+ * just appended from there rather than reading and parsing the file again, once per stage.
+ */
+export const RECENT_BYTES = 256 * 1024;
 
 interface StoredLine {
   offset: number;
@@ -40,8 +45,55 @@ interface View {
   retired: boolean;
 }
 
+/** The newest records of a partition as written, oldest first; `first` is the offset of records[0]. */
+class RecentRecords {
+  private records: StoredRecord[] = [];
+  private first = 0;
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Records appended at `offset` onward (always right after the last ones added). */
+  add(offset: number, records: StoredRecord[]): void {
+    if (offset !== this.first + this.records.length) this.clear(offset);
+    for (const r of records) {
+      this.records.push(r);
+      this.bytes += r.bytes;
+    }
+    let drop = 0;
+    while (this.bytes > this.limit && drop < this.records.length) this.bytes -= this.records[drop++]!.bytes;
+    if (drop > 0) {
+      this.records = this.records.slice(drop);
+      this.first += drop;
+    }
+  }
+
+  /** Records [from, to) if every one of them is here, else undefined. */
+  get(from: number, to: number): StoredRecord[] | undefined {
+    if (from < this.first || to > this.first + this.records.length) return undefined;
+    return this.records.slice(from - this.first, to - this.first);
+  }
+
+  private clear(next: number): void {
+    this.records = [];
+    this.first = next;
+    this.bytes = 0;
+  }
+}
+
+interface StoredRecord {
+  offset: number;
+  timestamp: number;
+  key: string;
+  headers: Record<string, string>;
+  value: Buffer;
+  /** Roughly what it takes in memory. */
+  bytes: number;
+}
+
 export class PartitionLog {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly recent = new RecentRecords(RECENT_BYTES);
   private readonly appends = new GroupCommit<BusRecord>((records) => this.serial(() => this.write(records)));
   retention?: Retention;
 
@@ -123,12 +175,14 @@ export class PartitionLog {
       await view.file.truncate(view.size).catch(() => {});
       throw err;
     }
+    const first = this.end;
     let position = view.size;
     for (const line of lines) {
       view.starts.push(position);
       position += line.length;
     }
     view.size = position;
+    this.recent.add(first, records.map((r, i) => ({ offset: first + i, timestamp, key: r.key, headers: { ...r.headers }, value: Buffer.from(r.value), bytes: lines[i]!.length })));
   }
 
   /** How many records at the head are older than retention.ms or beyond retention.bytes. */
@@ -186,6 +240,8 @@ export class PartitionLog {
     const first = Math.max(from, view.base) - view.base;
     const last = Math.min(to - view.base, view.starts.length);
     if (first >= last) return [];
+    const kept = this.recent.get(view.base + first, view.base + last);
+    if (kept) return kept.map((r) => ({ topic: this.topic, partition: this.partition, offset: String(r.offset), timestamp: r.timestamp, key: r.key, headers: { ...r.headers }, value: Buffer.from(r.value) }));
     view.readers++;
     try {
       const start = view.starts[first]!;

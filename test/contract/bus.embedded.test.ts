@@ -60,6 +60,34 @@ describe('EmbeddedBus on disk', () => {
     await second.close();
   });
 
+
+  it('stages that keep up get the newest records from memory: the same as the file gives after a reopen, each stage its own copy', async () => {
+    const dir = await dataDir();
+    const bus = new EmbeddedBus({ dataDir: dir, logger });
+    await bus.ensureTopics([{ name: 'orders', partitions: 1, retentionMs: -1 }]);
+    const sent = [0, 1, 2].map((i): BusRecord => ({ key: `k${i}`, value: Buffer.from([0x00, 0xff, i, 0xc3, 0xa5]), headers: { seq: String(i), ce_id: `id-åäö-${i}` } }));
+    const copy = (r: ConsumedRecord) => ({ ...r, headers: { ...r.headers }, value: Buffer.from(r.value) });
+    const careless: ConsumedRecord[] = [];
+    const other: ConsumedRecord[] = [];
+    await bus.subscribe({ groupId: 'careless', topics: ['orders'], handler: async (r) => {
+      careless.push(copy(r));
+      r.value.fill(0);
+      r.headers.seq = 'changed';
+    } });
+    await bus.publish('orders', sent);
+    await vi.waitFor(() => expect(careless).toHaveLength(3));
+    await bus.subscribe({ groupId: 'other', topics: ['orders'], handler: async (r) => void other.push(copy(r)) });
+    await vi.waitFor(() => expect(other).toHaveLength(3));
+    await bus.close();
+
+    const reopened = new EmbeddedBus({ dataDir: dir, logger });
+    await reopened.ensureTopics([{ name: 'orders', partitions: 1, retentionMs: -1 }]);
+    const fromFile = (await readAll(reopened, 'orders')).map(copy);
+    await reopened.close();
+    expect(fromFile.map((r) => [r.key, r.value, r.headers])).toEqual(sent.map((r) => [r.key, r.value, r.headers]));
+    expect(careless).toEqual(fromFile);
+    expect(other).toEqual(fromFile);
+  });
   it('drops a torn last line left by a crash and appends after the last whole record', async () => {
     const dir = await dataDir();
     const first = new EmbeddedBus({ dataDir: dir, logger });

@@ -1,9 +1,10 @@
 // The Kafka bus: the bus contract on the run's broker (the newest Kafka 4.x) and on the 3.9 line
 // Brygga also supports, then what the Kafka adapter owes beyond the contract.
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { pino } from 'pino';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import type { BusRecord, ConsumedRecord } from '../../src/bus/bus.ts';
 import { KafkaBus } from '../../src/bus/kafka.ts';
 import { resolveKafka39 } from '../support/infra.ts';
 import { busContract } from './bus.contract.ts';
@@ -75,6 +76,64 @@ describe('KafkaBus namespace', () => {
     } finally {
       await admin.disconnect();
       await Promise.all([a!.close(), b!.close()]);
+    }
+  });
+});
+
+// Offsets are committed on an interval (src/bus/kafka-offsets.ts), not per batch: a long interval
+// here makes what a stop or a rebalance commits visible.
+describe('KafkaBus offset commits', () => {
+  const brokers = (): string[] => inject('kafkaBrokers').split(',');
+  const slowCommits = (): KafkaBus => new KafkaBus({ brokers: brokers(), clientId: 'brygga-contract', logger, commitIntervalMs: 600_000 });
+  const record = (key: string, i: number): BusRecord => ({ key, value: Buffer.from(`${key}/${i}`), headers: { seq: String(i) } });
+  const committed = async (admin: Admin, groupId: string, topic: string): Promise<number> => {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  };
+
+  it('commits what a member handled when it stops, not after every batch', async () => {
+    const bus = slowCommits();
+    const admin = new Kafka({ clientId: 'brygga-contract-admin', brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topic = `contract.commits.${randomUUID().slice(0, 8)}`;
+      const groupId = `contract-${randomUUID().slice(0, 8)}`;
+      await bus.ensureTopics([{ name: topic, partitions: 2, retentionMs: -1 }]);
+      const seen: string[] = [];
+      const subscription = await bus.subscribe({ groupId, topics: [topic], handler: async (r) => void seen.push(r.offset) });
+      for (let i = 0; i < 6; i++) await bus.publish(topic, [record(`k${i}`, i)]);
+      await vi.waitFor(() => expect(seen).toHaveLength(6), { timeout: 20_000 });
+      expect(await committed(admin, groupId, topic)).toBe(0);
+      await subscription.stop();
+      expect(await committed(admin, groupId, topic)).toBe(6);
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
+  });
+
+  it('a member joining takes over partitions at what the first member handled: no record handled twice', async () => {
+    const first = slowCommits();
+    const second = slowCommits();
+    try {
+      const topic = `contract.join.${randomUUID().slice(0, 8)}`;
+      const groupId = `contract-${randomUUID().slice(0, 8)}`;
+      await first.ensureTopics([{ name: topic, partitions: 4, retentionMs: -1 }]);
+      const handled: string[] = [];
+      const handler = async (r: ConsumedRecord): Promise<void> => void handled.push(`${r.partition}:${r.offset}`);
+      await first.subscribe({ groupId, topics: [topic], handler });
+      const keys = Array.from({ length: 12 }, (_, i) => `order-${i}`);
+      await first.publish(topic, keys.map((key) => record(key, 0)));
+      await vi.waitFor(() => expect(handled).toHaveLength(12), { timeout: 20_000 });
+
+      await second.subscribe({ groupId, topics: [topic], handler });
+      await first.publish(topic, keys.map((key) => record(key, 1)));
+      await vi.waitFor(() => expect(handled).toHaveLength(24), { timeout: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(handled).toHaveLength(24);
+      expect(new Set(handled).size).toBe(24);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
     }
   });
 });

@@ -1,0 +1,65 @@
+// What a Kafka consumer commits and when (src/bus/kafka-offsets.ts); the broker's side is in
+// test/contract/bus.kafka.test.ts.
+import type { TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { KafkaOffsets } from '../../src/bus/kafka-offsets.ts';
+
+const log = pino({ level: 'silent' });
+
+function offsetsWith(commit: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>, intervalMs = 600_000): KafkaOffsets {
+  return new KafkaOffsets({ commit, intervalMs, log, topicName: (t) => t });
+}
+
+describe('KafkaOffsets', () => {
+  it('commits the highest handled offset of each partition once per interval', async () => {
+    const commits: TopicPartitionOffsetAndMetadata[][] = [];
+    const offsets = offsetsWith(async (o) => void commits.push(o), 20);
+    offsets.handled('orders', 0, '3');
+    offsets.handled('orders', 0, '5');
+    offsets.handled('orders', 1, '2');
+    offsets.handled('orders', 0, '4');
+    await vi.waitFor(() => expect(commits).toHaveLength(1));
+    expect(commits[0]).toEqual([{ topic: 'orders', partition: 0, offset: '5' }, { topic: 'orders', partition: 1, offset: '2' }]);
+    await offsets.close();
+    expect(commits).toHaveLength(1);
+  });
+
+  it('skips records this member has handled already, as after a rebalance kafkajs hands them back', () => {
+    const offsets = offsetsWith(async () => {});
+    const batch = ['7', '8', '9', '10'].map((offset) => ({ offset }));
+    expect(offsets.unhandled('orders', 0, batch)).toEqual(batch);
+    offsets.handled('orders', 0, '9');
+    expect(offsets.unhandled('orders', 0, batch).map((r) => r.offset)).toEqual(['9', '10']);
+    expect(offsets.unhandled('orders', 1, batch)).toEqual(batch);
+    offsets.handled('orders', 0, '11');
+    expect(offsets.unhandled('orders', 0, batch)).toEqual([]);
+  });
+
+  it('a commit that fails is tried again with the next one, unless a later offset of its partition replaced it', async () => {
+    const sent: TopicPartitionOffsetAndMetadata[][] = [];
+    let fail = true;
+    const offsets = offsetsWith(async (o) => {
+      sent.push(o);
+      if (fail) throw new Error('REBALANCE_IN_PROGRESS');
+    });
+    offsets.handled('orders', 0, '3');
+    offsets.handled('orders', 1, '6');
+    await offsets.flush();
+    fail = false;
+    offsets.handled('orders', 1, '8');
+    await offsets.flush();
+    expect(sent[1]).toEqual([{ topic: 'orders', partition: 0, offset: '3' }, { topic: 'orders', partition: 1, offset: '8' }]);
+  });
+
+  it('after a rebalance, commits nothing for partitions this member no longer owns', async () => {
+    const sent: TopicPartitionOffsetAndMetadata[][] = [];
+    const offsets = offsetsWith(async (o) => void sent.push(o));
+    offsets.handled('orders', 0, '3');
+    offsets.handled('orders', 1, '6');
+    offsets.handled('deadlines', 0, '2');
+    offsets.keepOnly({ orders: [1], deadlines: [] });
+    await offsets.close();
+    expect(sent).toEqual([[{ topic: 'orders', partition: 1, offset: '6' }]]);
+  });
+});
