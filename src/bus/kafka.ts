@@ -39,6 +39,9 @@ export interface KafkaBusOptions {
 
 const DEFAULT_FETCH_MAX_WAIT_MS = 100;
 const DEFAULT_COMMIT_INTERVAL_MS = 250;
+/** A background stage's fetch (SubscribeOptions.background). */
+const BACKGROUND_FETCH_MIN_BYTES = 64 * 1024;
+const BACKGROUND_FETCH_MAX_WAIT_MS = 500;
 /** Heartbeat well within the 10 s session timeout while a record is retried. */
 const HEARTBEAT_SLICE_MS = 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
@@ -93,15 +96,22 @@ export class KafkaBus implements Bus {
     const existing = new Set(await admin.listTopics());
     const missing = topics.map((t) => ({ ...t, name: this.names.onCluster(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => {
-        const retention = Number.isFinite(t.retentionMs) ? t.retentionMs : this.options.defaultRetentionMs;
-        const numPartitions = t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1);
-        // -1 asks the broker for its default.replication.factor.
-        return { topic: t.name, numPartitions, replicationFactor: this.options.replicationFactor ?? -1, configEntries: topicConfig(retention, t.retentionBytes, numPartitions) };
-      }),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => {
+          const retention = Number.isFinite(t.retentionMs) ? t.retentionMs : this.options.defaultRetentionMs;
+          const numPartitions = t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1);
+          // -1 asks the broker for its default.replication.factor.
+          return { topic: t.name, numPartitions, replicationFactor: this.options.replicationFactor ?? -1, configEntries: topicConfig(retention, t.retentionBytes, numPartitions) };
+        }),
+      });
+    } catch (err) {
+      // Created, but the broker's metadata lags behind (seen on Kafka 3.9 under load), and kafkajs
+      // gives up waiting for the leaders at once: wait for them here instead.
+      if (errorType(err) !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await waitForLeaders(admin, missing.map((t) => t.name), err);
+    }
     this.log.info({ topics: missing.map((t) => t.name) }, 'created topics');
   }
 
@@ -132,7 +142,10 @@ export class KafkaBus implements Bus {
     // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
     // 10 s instead of waiting half a minute.
     const consumer = this.kafka.consumer({
-      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000,
+      ...(options.background
+        ? { minBytes: BACKGROUND_FETCH_MIN_BYTES, maxWaitTimeInMs: BACKGROUND_FETCH_MAX_WAIT_MS }
+        : { maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS }),
     });
     this.consumers.add(consumer);
     const stopping = new AbortController();
@@ -337,6 +350,28 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
     if (value !== undefined) out[name] = value.toString();
   }
   return out;
+}
+
+/** The Kafka error code name of a kafkajs error, or of the error it wraps. */
+function errorType(err: unknown): string | undefined {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
+    if (e.type) return e.type;
+  }
+  return undefined;
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], failure: unknown): Promise<void> {
+  const until = Date.now() + JOIN_TIMEOUT_MS;
+  while (Date.now() < until) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (errorType(err) !== 'UNKNOWN_TOPIC_OR_PARTITION' && errorType(err) !== 'LEADER_NOT_AVAILABLE') throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw failure;
 }
 
 /** Waits `ms`, heartbeating meanwhile so a long retry does not get the member evicted. */

@@ -60,13 +60,30 @@ describe('supervised stages', () => {
     await waitFor(() => handled.length, (n) => n >= 1, 'the first record handled');
     await bus.publish(topic, [record('second')]);
 
+    // kafkajs rejoins by itself once the late batch is done (its commit is not part of the batch,
+    // src/bus/kafka-offsets.ts); had it given the consumer up, the supervisor would subscribe
+    // again (next test). Either way the stage consumes on and ends healthy.
     await waitFor(() => handled, (h) => h.includes('second'), 'the record published while the consumer was evicted', 60_000);
-    expect(health.failures.some((f) => f.startsWith(`${groupId}: consumer stopped`))).toBe(true);
-    expect(await restartsOf(metrics, groupId)).toBeGreaterThanOrEqual(1);
-    expect(health.snapshot()).toEqual([expect.objectContaining({ component: groupId, ok: true })]);
+    await waitFor(() => health.snapshot(), (s) => s.length === 1 && s[0]!.ok, 'the stage healthy');
     // At least once: the record whose commit the eviction refused is handled again.
     expect(handled.filter((k) => k === 'first').length).toBeGreaterThanOrEqual(1);
   }, 90_000);
+
+  it('a stage whose consumer stops by itself is failing, counted and subscribed again, then consumes', async () => {
+    const metrics = createMetrics();
+    const health = new RecordingBoard(() => Date.now());
+    const handled: string[] = [];
+    const inner = new FlakyBus(() => false);
+    const bus = new SupervisedBus(inner, { health, restarts: metrics.stageRestarts, logger: testLogger(), initialBackoffMs: 20 });
+    running = bus;
+    await bus.subscribe({ groupId: 'brygga-trace', topics: ['t'], handler: async (r) => void handled.push(r.key) });
+    inner.endSubscriptions(new Error('evicted from the group'));
+    await waitFor(() => health.failures, (f) => f.includes('brygga-trace: consumer stopped: evicted from the group'), 'the stage failing');
+    await waitFor(() => restartsOf(metrics, 'brygga-trace'), (n) => n === 1, 'the restart counted');
+    await waitFor(() => health.healthy, Boolean, 'the stage subscribed again');
+    await inner.deliver('t', record('after'));
+    expect(handled).toEqual(['after']);
+  });
 
   it('a stage that cannot subscribe is failing until it can, then consumes', async () => {
     const metrics = createMetrics();
@@ -124,10 +141,16 @@ class FlakyBus implements Bus {
   async removedByRetention(): Promise<number> {
     return 0;
   }
+  private readonly ends: Array<(reason: Error) => void> = [];
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.refuse()) throw new Error('broker unreachable');
     for (const topic of options.topics) this.handlers.set(topic, options.handler);
-    return { ended: new Promise(() => {}), stop: async () => void options.topics.forEach((t) => this.handlers.delete(t)) };
+    const ended = new Promise<Error>((resolve) => this.ends.push(resolve));
+    return { ended, stop: async () => void options.topics.forEach((t) => this.handlers.delete(t)) };
+  }
+  /** Every subscription so far stops by itself, as an evicted Kafka consumer that kafkajs gave up does. */
+  endSubscriptions(reason: Error): void {
+    for (const end of this.ends.splice(0)) end(reason);
   }
   async deliver(topic: string, r: BusRecord): Promise<void> {
     await this.handlers.get(topic)!({ ...r, topic, partition: 0, offset: '0', timestamp: Date.now() });
