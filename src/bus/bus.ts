@@ -38,12 +38,6 @@ export interface SubscribeOptions {
   /** Where a group with no committed offset starts. Default: earliest. */
   fromBeginning?: boolean;
   /**
-   * A stage nobody waits on (a projection, an index) takes records in fewer, larger batches: on
-   * Kafka the broker holds its fetch until 64 KiB have arrived or half a second has passed, so
-   * the stage costs less per record. The embedded bus ignores it. Default false.
-   */
-  background?: boolean;
-  /**
    * Called once per record. The adapter hands records over in batches per partition: records
    * of one key one after the other in offset order, records of different keys concurrently
    * (src/bus/batch.ts). A batch is committed once, after every record in it is handled

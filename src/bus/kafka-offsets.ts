@@ -28,6 +28,8 @@ export class KafkaOffsets {
   private timer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Commits failed in a row: the first is logged as a warning, the rest at debug (a broker outage retries every interval). */
+  private failures = 0;
 
   constructor(private readonly options: KafkaOffsetsOptions) {}
 
@@ -79,11 +81,14 @@ export class KafkaOffsets {
     this.pending = new Map();
     try {
       await this.options.commit([...offsets.values()]);
+      if (this.failures > 0) this.options.log.info({ failedBefore: this.failures }, 'committing offsets works again');
+      this.failures = 0;
     } catch (err) {
       // Tried again with the next commit unless a later offset of the partition supersedes it.
       for (const [key, offset] of offsets) if (!this.pending.has(key)) this.pending.set(key, offset);
       const topics = [...new Set([...offsets.values()].map((o) => this.options.topicName(o.topic)))];
-      this.options.log.warn({ err, topics }, 'committing offsets failed; trying again with the next commit (until then a restart delivers those records again)');
+      const level = this.failures++ === 0 ? 'warn' : 'debug';
+      this.options.log[level]({ err, topics }, 'committing offsets failed; trying again with the next commit (until then a restart delivers those records again)');
       if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), this.options.intervalMs);
     }
   }

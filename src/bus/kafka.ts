@@ -39,9 +39,6 @@ export interface KafkaBusOptions {
 
 const DEFAULT_FETCH_MAX_WAIT_MS = 100;
 const DEFAULT_COMMIT_INTERVAL_MS = 250;
-/** A background stage's fetch (SubscribeOptions.background). */
-const BACKGROUND_FETCH_MIN_BYTES = 64 * 1024;
-const BACKGROUND_FETCH_MAX_WAIT_MS = 500;
 /** Heartbeat well within the 10 s session timeout while a record is retried. */
 const HEARTBEAT_SLICE_MS = 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
@@ -142,10 +139,7 @@ export class KafkaBus implements Bus {
     // A shorter session than Kafka's 30 s default: a crashed instance's partitions move on within
     // 10 s instead of waiting half a minute.
     const consumer = this.kafka.consumer({
-      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000,
-      ...(options.background
-        ? { minBytes: BACKGROUND_FETCH_MIN_BYTES, maxWaitTimeInMs: BACKGROUND_FETCH_MAX_WAIT_MS }
-        : { maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS }),
+      groupId: this.names.onCluster(options.groupId), allowAutoTopicCreation: false, maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, sessionTimeout: 10_000, heartbeatInterval: 1_000,
     });
     this.consumers.add(consumer);
     const stopping = new AbortController();
@@ -202,8 +196,12 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.GROUP_JOIN, (e) => offsets.keepOnly(e.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (e) => {
       log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-      // Without a restart kafkajs has given this consumer up for good.
-      if (!e.payload.restart && !stopping.signal.aborted) end(e.payload.error);
+      // Without a restart kafkajs has given this consumer up for good: so are its offsets (one
+      // last try; the supervisor's next consumer starts at what is committed and skips nothing).
+      if (!e.payload.restart && !stopping.signal.aborted) {
+        void offsets.close();
+        end(e.payload.error);
+      }
     });
     const joined = waitForJoin(consumer);
     try {

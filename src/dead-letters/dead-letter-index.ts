@@ -87,7 +87,6 @@ export class DeadLetterIndex {
       groupId: 'brygga-dead-letters',
       topics: [TOPICS.deadLetters],
       fromBeginning: true,
-      background: true,
       handler: async (record) => this.project(fromBusRecord<DeadLetterData>(record)),
     });
   }

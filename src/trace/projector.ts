@@ -100,7 +100,6 @@ export class TraceProjector {
       groupId: 'brygga-trace',
       topics: TRACED_TOPICS,
       fromBeginning: true,
-      background: true,
       handler: async (record) => this.project(fromBusRecord(record)),
     });
   }

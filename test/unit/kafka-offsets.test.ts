@@ -1,6 +1,7 @@
 // What a Kafka consumer commits and when (src/bus/kafka-offsets.ts); the broker's side is in
 // test/contract/bus.kafka.test.ts.
 import type { TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { KafkaOffsets } from '../../src/bus/kafka-offsets.ts';
@@ -50,6 +51,32 @@ describe('KafkaOffsets', () => {
     offsets.handled('orders', 1, '8');
     await offsets.flush();
     expect(sent[1]).toEqual([{ topic: 'orders', partition: 0, offset: '3' }, { topic: 'orders', partition: 1, offset: '8' }]);
+  });
+
+  it('while commits keep failing (a broker outage) it warns once, retries every interval, and says when they work again; closed, it stops', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string }), done()) });
+    let failing = true;
+    let attempts = 0;
+    const offsets = new KafkaOffsets({
+      commit: async () => {
+        attempts++;
+        if (failing) throw new Error('broker unreachable');
+      },
+      intervalMs: 10, log: pino({ level: 'debug' }, sink), topicName: (t) => t,
+    });
+    offsets.handled('orders', 0, '3');
+    await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(4));
+    failing = false;
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === 'committing offsets works again')).toBe(true));
+    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['committing offsets failed; trying again with the next commit (until then a restart delivers those records again)']);
+
+    failing = true;
+    offsets.handled('orders', 0, '4');
+    await offsets.close();
+    const afterClose = attempts;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(attempts).toBe(afterClose);
   });
 
   it('after a rebalance, commits nothing for partitions this member no longer owns', async () => {
