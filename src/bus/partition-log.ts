@@ -17,7 +17,7 @@ const TRIM_TO = 0.9;
  * Bytes of a partition's newest records also kept in memory: stages that keep up read what was
  * just appended from there rather than reading and parsing the file again, once per stage.
  */
-export const RECENT_BYTES = 256 * 1024;
+const RECENT_BYTES = 256 * 1024;
 
 interface StoredLine {
   offset: number;
