@@ -79,14 +79,22 @@ export function openAdapters(settings: Settings, logger: Logger): { bus: Bus; st
   return { bus, store };
 }
 
-/** The topics Brygga creates; the dead letters' is bounded (deadLetters.*) so refused bodies cannot fill the disk. */
+/**
+ * The topics Brygga creates; the dead letters' is bounded (deadLetters.*) so refused bodies cannot
+ * fill the disk. Every topic takes a record holding a body of `maxBodyBytes` in base64 (a dead
+ * letter's original bytes), with room for the rest of the event.
+ */
 export function topicSpecs(config: BryggaConfig): TopicSpec[] {
+  const maxRecordBytes = 4 * Math.ceil(config.maxBodyBytes / 3) + EVENT_ROOM_BYTES;
   return Object.values(TOPICS).map((name) =>
     name === TOPICS.deadLetters
-      ? { name, partitions: config.topics.partitions, retentionMs: config.deadLetters.retentionMs, retentionBytes: config.deadLetters.retentionBytes }
-      : { name, partitions: config.topics.partitions, retentionMs: config.topics.retentionMs },
+      ? { name, partitions: config.topics.partitions, retentionMs: config.deadLetters.retentionMs, retentionBytes: config.deadLetters.retentionBytes, maxRecordBytes }
+      : { name, partitions: config.topics.partitions, retentionMs: config.topics.retentionMs, maxRecordBytes },
   );
 }
+
+/** A record's bytes besides a body in base64: envelope headers, a dead letter's problems. */
+const EVENT_ROOM_BYTES = 1024 * 1024;
 
 function busFor(settings: Settings, logger: Logger, lock: DataDirLock | undefined): Bus {
   if (!settings.kafkaBrokers) return new EmbeddedBus({ dataDir: join(settings.dataDir, 'bus'), logger, onClose: lock?.share() });

@@ -29,6 +29,12 @@ export interface TopicSpec {
    * applies it per partition, so the adapter divides it by the partitions.
    */
   retentionBytes?: number;
+  /**
+   * The largest record the topic must take. Kafka refuses a record (or a produce request's
+   * records for one partition) over the topic's `max.message.bytes`, 1 MiB unless set; the
+   * embedded bus has no limit. Absent: the broker's default.
+   */
+  maxRecordBytes?: number;
 }
 
 export interface SubscribeOptions {

@@ -1,7 +1,6 @@
-// The bus on Apache Kafka, via kafkajs. Needs a broker that still speaks the protocol versions
-// kafkajs 2.x uses: Kafka 3.x (see scripts/kafka/pom.xml).
+// The bus on Apache Kafka, via kafkajs (tested against Kafka 4.x and 3.9; see README, Kafka client).
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { handleBatch } from './batch.ts';
@@ -91,7 +90,9 @@ export class KafkaBus implements Bus {
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
-    const missing = topics.map((t) => ({ ...t, name: this.names.onCluster(t.name) })).filter((t) => !existing.has(t.name));
+    const onCluster = topics.map((t) => ({ ...t, name: this.names.onCluster(t.name) }));
+    await this.warnOfSmallRecordLimits(admin, onCluster.filter((t) => existing.has(t.name)));
+    const missing = onCluster.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     try {
       await admin.createTopics({
@@ -100,7 +101,7 @@ export class KafkaBus implements Bus {
           const retention = Number.isFinite(t.retentionMs) ? t.retentionMs : this.options.defaultRetentionMs;
           const numPartitions = t.partitions > 0 ? t.partitions : (this.options.defaultPartitions ?? 1);
           // -1 asks the broker for its default.replication.factor.
-          return { topic: t.name, numPartitions, replicationFactor: this.options.replicationFactor ?? -1, configEntries: topicConfig(retention, t.retentionBytes, numPartitions) };
+          return { topic: t.name, numPartitions, replicationFactor: this.options.replicationFactor ?? -1, configEntries: topicConfig(retention, t.retentionBytes, numPartitions, t.maxRecordBytes) };
         }),
       });
     } catch (err) {
@@ -110,6 +111,27 @@ export class KafkaBus implements Bus {
       await waitForLeaders(admin, missing.map((t) => t.name), err);
     }
     this.log.info({ topics: missing.map((t) => t.name) }, 'created topics');
+  }
+
+  /**
+   * A topic from before Brygga set `max.message.bytes` (or set by hand) may refuse the largest
+   * records Brygga writes. Brygga only creates topics, so it says what to run instead.
+   */
+  private async warnOfSmallRecordLimits(admin: Admin, topics: TopicSpec[]): Promise<void> {
+    const checked = topics.filter((t) => t.maxRecordBytes !== undefined);
+    if (checked.length === 0) return;
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: checked.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: ['max.message.bytes'] })),
+    });
+    for (const t of checked) {
+      const limit = Number(resources.find((r) => r.resourceName === t.name)?.configEntries[0]?.configValue);
+      if (!(limit < t.maxRecordBytes!)) continue;
+      this.log.warn(
+        { topic: t.name, maxMessageBytes: limit, needed: t.maxRecordBytes, fix: `kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${t.name} --add-config max.message.bytes=${t.maxRecordBytes}` },
+        'topic refuses records as large as Brygga may write (a dead letter of a body up to maxBodyBytes): raise its max.message.bytes',
+      );
+    }
   }
 
   async removedByRetention(topic: string): Promise<number> {
@@ -123,16 +145,23 @@ export class KafkaBus implements Bus {
     await this.outgoing.add(records.map((r) => ({ topic: name, message: { key: r.key, value: r.value, headers: { ...r.headers } } })));
   }
 
-  /** One produce request for everything published meanwhile, messages in the order given. */
+  /**
+   * Everything published meanwhile, in the order given, in produce requests of at most
+   * PRODUCE_REQUEST_BYTES (a record larger than that in one of its own): kafkajs sends a
+   * partition's records of one request as one batch, and the broker refuses a batch over the
+   * topic's max.message.bytes.
+   */
   private async produce(items: { topic: string; message: Message }[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of items) {
-      const messages = byTopic.get(topic);
-      if (messages) messages.push(message);
-      else byTopic.set(topic, [message]);
-    }
     const producer = await this.getProducer();
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    for (const request of byRequestSize(items)) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of request) {
+        const messages = byTopic.get(topic);
+        if (messages) messages.push(message);
+        else byTopic.set(topic, [message]);
+      }
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    }
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -317,6 +346,38 @@ export class KafkaBus implements Bus {
   }
 }
 
+/** Below the 1 MiB a topic takes unless told otherwise (a topic from before Brygga set it). */
+const PRODUCE_REQUEST_BYTES = 512 * 1024;
+
+/** Consecutive runs of items of at most PRODUCE_REQUEST_BYTES (keys, values and headers). */
+function byRequestSize<T extends { message: Message }>(items: T[]): T[][] {
+  const requests: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = messageBytes(item.message);
+    if (current.length > 0 && bytes + size > PRODUCE_REQUEST_BYTES) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+function messageBytes({ key, value, headers }: Message): number {
+  let bytes = byteLength(key) + byteLength(value);
+  for (const [name, header] of Object.entries(headers ?? {})) bytes += name.length + byteLength(header as string | Buffer | undefined);
+  return bytes;
+}
+
+function byteLength(data: string | Buffer | null | undefined): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : (data?.length ?? 0);
+}
+
 /** Connects a client; a failed connect is forgotten so the next call tries afresh. */
 async function connectOrForget<T extends { connect(): Promise<void> }>(client: T, forget: () => void): Promise<T> {
   try {
@@ -413,12 +474,14 @@ const SEGMENT_MAX_BYTES = 1024 * 1024 * 1024;
 const SEGMENT_MAX_MS = 7 * 24 * 3600 * 1000;
 
 /**
- * Topic settings for a retention. Kafka deletes whole closed segments only, so a bounded topic
- * gets segments of an eighth of what a partition keeps (at least 16 MiB, room for the largest
- * record): the topic then holds at most about an eighth more than asked.
+ * Topic settings for a retention and the largest record. Kafka deletes whole closed segments
+ * only, so a bounded topic gets segments of an eighth of what a partition keeps (at least 16 MiB
+ * and the largest record, which Kafka refuses in a smaller segment): the topic then holds at most
+ * about an eighth more than asked.
  */
-function topicConfig(retentionMs: number | undefined, retentionBytes: number | undefined, partitions: number): { name: string; value: string }[] {
+function topicConfig(retentionMs: number | undefined, retentionBytes: number | undefined, partitions: number, maxRecordBytes: number | undefined): { name: string; value: string }[] {
   const entries: { name: string; value: string }[] = [];
+  if (maxRecordBytes !== undefined) entries.push({ name: 'max.message.bytes', value: String(maxRecordBytes) });
   if (retentionMs !== undefined) {
     entries.push({ name: 'retention.ms', value: String(retentionMs) });
     if (retentionMs > 0) entries.push({ name: 'segment.ms', value: String(Math.min(SEGMENT_MAX_MS, Math.max(60_000, Math.floor(retentionMs / 8)))) });
@@ -426,7 +489,7 @@ function topicConfig(retentionMs: number | undefined, retentionBytes: number | u
   if (retentionBytes !== undefined && retentionBytes >= 0) {
     const perPartition = Math.ceil(retentionBytes / partitions);
     entries.push({ name: 'retention.bytes', value: String(perPartition) });
-    entries.push({ name: 'segment.bytes', value: String(Math.min(SEGMENT_MAX_BYTES, Math.max(SEGMENT_MIN_BYTES, Math.floor(perPartition / 8)))) });
+    entries.push({ name: 'segment.bytes', value: String(Math.max(maxRecordBytes ?? 0, Math.min(SEGMENT_MAX_BYTES, Math.max(SEGMENT_MIN_BYTES, Math.floor(perPartition / 8))))) });
   }
   return entries;
 }

@@ -82,6 +82,30 @@ export function busContract(name: string, makeBus: () => Promise<Bus>): void {
       }
     });
 
+    it('takes a record as large as its topic was created for (maxRecordBytes)', async () => {
+      const t = `contract.large.${randomUUID().slice(0, 8)}`;
+      await bus.ensureTopics([{ name: t, partitions: 1, retentionMs: -1, maxRecordBytes: 4 * 1024 * 1024 }]);
+      const large = { ...record('big', 0), value: Buffer.alloc(3 * 1024 * 1024, 0xa5) };
+      await bus.publish(t, [large]);
+      const { seen } = await consume([t], group());
+      await vi.waitFor(() => expect(seen).toHaveLength(1), WAIT);
+      expect(seen[0]!.value.equals(large.value)).toBe(true);
+    });
+
+    it('publishes adding up to more than a topic takes in one batch (1 MiB on Kafka) all arrive, in order', async () => {
+      const t = await topic('many');
+      // 600 records of 4 KiB from three callers at once: one group of 2.4 MiB for the adapter.
+      const many = Array.from({ length: 600 }, (_, i) => ({ ...record('many', i), value: Buffer.alloc(4096, i % 256) }));
+      await Promise.all([0, 1, 2].map((n) => bus.publish(t, many.slice(n * 200, n * 200 + 200))));
+      const { seen } = await consume([t], group());
+      await vi.waitFor(() => expect(seen).toHaveLength(600), WAIT);
+      const seqs = seen.map((r) => Number(r.headers.seq));
+      for (const n of [0, 1, 2]) {
+        const mine = seqs.filter((s) => s >= n * 200 && s < n * 200 + 200);
+        expect(mine).toEqual(Array.from({ length: 200 }, (_, i) => n * 200 + i));
+      }
+    });
+
     it('redelivers a record whose handler failed, before any later record', async () => {
       const t = await topic('retry');
       await bus.publish(t, [0, 1, 2, 3].map((i) => record('k', i)));

@@ -56,6 +56,38 @@ describe('KafkaBus topic retention', () => {
   });
 });
 
+// Kafka refuses records over a topic's max.message.bytes (1 MiB unless set): Brygga sets it on the
+// topics it creates, and names the command for topics that existed before.
+describe('KafkaBus record size limit', () => {
+  it('creates topics with max.message.bytes and segments that hold such a record; warns of an existing topic with a smaller limit, naming the fix', async () => {
+    const brokers = inject('kafkaBrokers').split(',');
+    const lines: { msg: string; topic?: string; needed?: number; fix?: string }[] = [];
+    const bus = new KafkaBus({ brokers, clientId: 'brygga-contract', logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }) });
+    const admin = new Kafka({ clientId: 'brygga-contract-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const created = `contract.max-record.${randomUUID().slice(0, 8)}`;
+      const older = `contract.max-record-old.${randomUUID().slice(0, 8)}`;
+      const maxRecordBytes = 30 * 1024 * 1024;
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: older, numPartitions: 1 }] });
+      await bus.ensureTopics([
+        { name: created, partitions: 1, retentionMs: 3_600_000, retentionBytes: 64 * 1024 * 1024, maxRecordBytes },
+        { name: older, partitions: 1, retentionMs: -1, maxRecordBytes },
+      ]);
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: created }] });
+      const config = Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+      expect(config).toMatchObject({ 'max.message.bytes': String(maxRecordBytes), 'segment.bytes': String(maxRecordBytes) });
+      const warnings = lines.filter((l) => l.msg.includes('max.message.bytes'));
+      expect(warnings.map((w) => w.topic)).toEqual([older]);
+      expect(warnings[0]).toMatchObject({ needed: maxRecordBytes });
+      expect(warnings[0]!.fix).toContain(`--entity-name ${older} --add-config max.message.bytes=${maxRecordBytes}`);
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
+  });
+});
+
 // Several deployments (or test runs) on one cluster: each namespace has its own topics and groups.
 describe('KafkaBus namespace', () => {
   it('puts the namespace before every topic and group, and hands records back under Brygga\'s own topic names', async () => {

@@ -116,4 +116,14 @@ describe.each(ADAPTER_SETS)('dead letters (%s)', (adapters) => {
     await waitFor(async () => (await fetch(`${brygga.url}/api/dead-letters/${letter!.id}/replay`, { method: 'POST' })).status, (s) => s === 409, 'a replay refused as delivered');
     expect(lifecare.to(CENTRAL)).toHaveLength(1);
   });
+
+  it('a refused message of 4 MiB (under maxBodyBytes, over the 1 MiB a Kafka topic takes by default) is a 400 and a dead letter with its bytes', async () => {
+    const large = Buffer.concat([refused, Buffer.from(`<!--${'x'.repeat(4 * 1024 * 1024)}-->`)]);
+    const answer = await postMessage(brygga.url, 'lifecare', large);
+    expect(answer.status).toBe(400);
+    const { deadLetterId } = (await answer.json()) as { deadLetterId: string };
+    const listed = await waitFor(() => list('?stage=connector:lifecare&include=original'), (p) => p.deadLetters.some((d) => d.id === deadLetterId), 'the large dead letter');
+    const letter = listed.deadLetters.find((d) => d.id === deadLetterId)!;
+    expect(Buffer.from(letter.originalBase64!, 'base64').equals(large)).toBe(true);
+  });
 });
