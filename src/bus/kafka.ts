@@ -1,12 +1,15 @@
 // The bus on Apache Kafka, via kafkajs (tested against Kafka 4.x and 3.9; see README, Kafka client).
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from './bus.ts';
 import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
 import { KafkaOffsets } from './kafka-offsets.ts';
 import { abortableSleep } from './sleep.ts';
+
+// Node's ESM loader does not see this one among kafkajs's (CommonJS) named exports.
+const { ConfigResourceTypes } = kafkajs;
 
 export interface KafkaBusOptions {
   brokers: string[];
