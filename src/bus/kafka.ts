@@ -6,10 +6,12 @@ import type { Bus, BusRecord, ConsumedRecord, SubscribeOptions, Subscription, To
 import { handleBatch } from './batch.ts';
 import { GroupCommit } from './group-commit.ts';
 import { KafkaOffsets } from './kafka-offsets.ts';
+import { fixRequestQueueTimer, PATCHED_KAFKAJS_VERSION } from './kafkajs-request-queue.ts';
 import { abortableSleep } from './sleep.ts';
 
 // Node's ESM loader does not see this one among kafkajs's (CommonJS) named exports.
 const { ConfigResourceTypes } = kafkajs;
+const requestQueueFixed = fixRequestQueueTimer();
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -73,6 +75,7 @@ export class KafkaBus implements Bus {
   constructor(private readonly options: KafkaBusOptions) {
     this.names = new KafkaNames(options.namespace);
     this.log = options.logger.child({ component: 'bus', adapter: 'kafka' });
+    if (!requestQueueFixed) this.log.warn({ expected: PATCHED_KAFKAJS_VERSION }, 'kafkajs is not the release src/bus/kafkajs-request-queue.ts fixes: its connections may keep a 1 ms timer going (idle CPU)');
     const kafkaLog = this.log.child({ lib: 'kafkajs' });
     this.kafka = new Kafka({
       clientId: options.clientId,

@@ -1,6 +1,7 @@
 // The Kafka bus: the bus contract on the run's broker (the newest Kafka 4.x) and on the 3.9 line
 // Brygga also supports, then what the Kafka adapter owes beyond the contract.
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -88,6 +89,29 @@ describe('KafkaBus record size limit', () => {
   });
 });
 
+// kafkajs 2.2.4 looked at its pending requests every millisecond on every connection, forever
+// (src/bus/kafkajs-request-queue.ts): an idle bus must not.
+describe('KafkaBus idle connections', () => {
+  it('a bus that has published and consumed and is now idle does not look at its request queues every millisecond', async () => {
+    const queue = createRequire(import.meta.url)('kafkajs/src/network/requestQueue/index.js') as { prototype: { checkPendingRequests(): void } };
+    const bus = busOn(inject('kafkaBrokers').split(','));
+    try {
+      const name = `contract.idle.${randomUUID().slice(0, 8)}`;
+      await bus.ensureTopics([{ name, partitions: 1, retentionMs: -1 }]);
+      await bus.publish(name, [{ key: 'k', value: Buffer.from('v'), headers: {} }]);
+      await new Promise<void>((resolve) => void bus.subscribe({ groupId: `idle-${randomUUID().slice(0, 8)}`, topics: [name], handler: async () => resolve() }));
+      const looks = vi.spyOn(queue.prototype, 'checkPendingRequests');
+      await sleep(1_000);
+      const count = looks.mock.calls.length;
+      looks.mockRestore();
+      // Each answer (a fetch every 100 ms, heartbeats) looks once; the loop looked about a thousand times a second per connection.
+      expect(count).toBeLessThan(100);
+    } finally {
+      await bus.close();
+    }
+  });
+});
+
 // Several deployments (or test runs) on one cluster: each namespace has its own topics and groups.
 describe('KafkaBus namespace', () => {
   it('puts the namespace before every topic and group, and hands records back under Brygga\'s own topic names', async () => {
@@ -169,3 +193,7 @@ describe('KafkaBus offset commits', () => {
     }
   });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
