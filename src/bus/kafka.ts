@@ -155,7 +155,9 @@ export class KafkaBus implements Bus {
    * Everything published meanwhile, in the order given, in produce requests of at most
    * PRODUCE_REQUEST_BYTES (a record larger than that in one of its own): kafkajs sends a
    * partition's records of one request as one batch, and the broker refuses a batch over the
-   * topic's max.message.bytes.
+   * topic's max.message.bytes. A request failing after an earlier one went through fails the
+   * whole group: its callers publish again, and the records already written are read twice
+   * (harmless: every stage is idempotent by event id).
    */
   private async produce(items: { topic: string; message: Message }[]): Promise<void> {
     const producer = await this.getProducer();
