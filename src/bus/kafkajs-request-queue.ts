@@ -21,7 +21,7 @@ export const PATCHED_KAFKAJS_VERSION = '2.2.4';
 
 const require = createRequire(import.meta.url);
 
-/** Applies the fix once, to kafkajs 2.2.4 only; true if kafkajs's RequestQueue now has it. */
+/** Puts the fix into kafkajs's RequestQueue, for kafkajs 2.2.4 only; true if it is in. */
 export function fixRequestQueueTimer(): boolean {
   const { version } = require('kafkajs/package.json') as { version: string };
   if (version !== PATCHED_KAFKAJS_VERSION) return false;
