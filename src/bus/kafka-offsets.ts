@@ -8,7 +8,8 @@
 // After a rebalance kafkajs starts every partition it assigns at the committed offset, so records
 // this member handled but had not committed yet come back to it; they are skipped (`handled`),
 // and a graceful stop or a rebalance commits first, so a member that leaves hands over no
-// records twice.
+// records twice. A partition whose log started over (its topic deleted and created again) is
+// recognised by its end lying before what this member handled, and handled afresh.
 import type { TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -18,6 +19,8 @@ export interface KafkaOffsetsOptions {
   log: Logger;
   /** Brygga's name of a topic on the cluster, for log lines. */
   topicName: (clusterName: string) => string;
+  /** A commit failed because a partition in it no longer exists (its topic was deleted). */
+  isGone: (error: unknown) => boolean;
 }
 
 export class KafkaOffsets {
@@ -33,10 +36,25 @@ export class KafkaOffsets {
 
   constructor(private readonly options: KafkaOffsetsOptions) {}
 
-  /** Records of a batch this member has not handled yet (a rebalance can hand them back). */
-  unhandled<T extends { offset: string }>(topic: string, partition: number, records: T[]): T[] {
-    const next = this.handledUpTo.get(keyOf(topic, partition));
+  /**
+   * Records of a batch this member has not handled yet (a rebalance can hand them back).
+   * `highWatermark` is the partition's end as the fetch saw it: never before what was handled of
+   * the same log, so when it is, the log started over and what was handled of the old one says
+   * nothing about it.
+   */
+  unhandled<T extends { offset: string }>(topic: string, partition: number, records: T[], highWatermark: string): T[] {
+    const key = keyOf(topic, partition);
+    const next = this.handledUpTo.get(key);
     if (next === undefined) return records;
+    if (BigInt(highWatermark) < next) {
+      this.handledUpTo.delete(key);
+      this.pending.delete(key);
+      this.options.log.warn(
+        { topic: this.options.topicName(topic), partition, handledUpTo: String(next), highWatermark },
+        'the partition ends before what this member handled of it: its log started over (the topic was created again); its records are handled',
+      );
+      return records;
+    }
     const first = records.findIndex((r) => BigInt(r.offset) >= next);
     return first === -1 ? [] : records.slice(first);
   }
@@ -84,13 +102,23 @@ export class KafkaOffsets {
       if (this.failures > 0) this.options.log.info({ failedBefore: this.failures }, 'committing offsets works again');
       this.failures = 0;
     } catch (err) {
+      if (this.options.isGone(err)) {
+        // Not tried again: committed to a topic created again under the same name, the old offsets
+        // would skip its first records. Left uncommitted, the live partitions' records are at worst
+        // handled again after a restart (idempotent), and their next records commit them anyway.
+        this.options.log.warn({ err, topics: this.topicsOf(offsets) }, 'a partition is gone (its topic was deleted): these offsets are not committed');
+        return;
+      }
       // Tried again with the next commit unless a later offset of the partition supersedes it.
       for (const [key, offset] of offsets) if (!this.pending.has(key)) this.pending.set(key, offset);
-      const topics = [...new Set([...offsets.values()].map((o) => this.options.topicName(o.topic)))];
       const level = this.failures++ === 0 ? 'warn' : 'debug';
-      this.options.log[level]({ err, topics }, 'committing offsets failed; trying again with the next commit (until then a restart delivers those records again)');
+      this.options.log[level]({ err, topics: this.topicsOf(offsets) }, 'committing offsets failed; trying again with the next commit (until then a restart delivers those records again)');
       if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), this.options.intervalMs);
     }
+  }
+
+  private topicsOf(offsets: Map<string, TopicPartitionOffsetAndMetadata>): string[] {
+    return [...new Set([...offsets.values()].map((o) => this.options.topicName(o.topic)))];
   }
 }
 

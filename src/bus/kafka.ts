@@ -181,7 +181,10 @@ export class KafkaBus implements Bus {
     this.consumers.add(consumer);
     const stopping = new AbortController();
     const log = this.log.child({ groupId: options.groupId });
-    const offsets = new KafkaOffsets({ commit: (o) => consumer.commitOffsets(o), intervalMs: this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, log, topicName: (t) => this.names.own(t) });
+    const offsets = new KafkaOffsets({
+      commit: (o) => consumer.commitOffsets(o), intervalMs: this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, log,
+      topicName: (t) => this.names.own(t), isGone: (err) => errorType(err) === 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
 
     // Batches under way: stop() lets them finish and commit what they handled before it leaves.
     const inflight = new Set<Promise<void>>();
@@ -192,7 +195,7 @@ export class KafkaBus implements Bus {
     };
     const handleAndCommit = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
       const { topic, partition } = batch;
-      const unhandled = offsets.unhandled(topic, partition, batch.messages);
+      const unhandled = offsets.unhandled(topic, partition, batch.messages, batch.highWatermark);
       if (unhandled.length === 0) {
         resolveOffset(batch.lastOffset());
         return;

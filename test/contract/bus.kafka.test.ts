@@ -168,6 +168,31 @@ describe('KafkaBus offset commits', () => {
     }
   });
 
+  it('a topic deleted and created again under a running member: its new records are handled, not skipped as handled before', async () => {
+    const bus = new KafkaBus({ brokers: brokers(), clientId: 'brygga-contract', logger });
+    const admin = new Kafka({ clientId: 'brygga-contract-admin', brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topic = `contract.recreated.${randomUUID().slice(0, 8)}`;
+      const spec = { name: topic, partitions: 1, retentionMs: -1 };
+      await bus.ensureTopics([spec]);
+      const seen: string[] = [];
+      await bus.subscribe({ groupId: `contract-${randomUUID().slice(0, 8)}`, topics: [topic], handler: async (r) => void seen.push(r.value.toString()) });
+      for (let i = 0; i < 5; i++) await bus.publish(topic, [record('old', i)]);
+      await vi.waitFor(() => expect(seen).toHaveLength(5), { timeout: 20_000 });
+
+      await admin.deleteTopics({ topics: [topic] });
+      await vi.waitFor(async () => expect(await admin.listTopics()).not.toContain(topic), { timeout: 30_000, interval: 200 });
+      // The broker may still be removing the old partitions: created again once it lets us.
+      await vi.waitFor(() => bus.ensureTopics([spec]), { timeout: 30_000, interval: 500 });
+      for (let i = 0; i < 3; i++) await bus.publish(topic, [record('new', i)]);
+      await vi.waitFor(() => expect(seen.slice(5)).toEqual(['new/0', 'new/1', 'new/2']), { timeout: 60_000, interval: 200 });
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
+  });
+
   it('a member joining takes over partitions at what the first member handled: no record handled twice', async () => {
     const first = slowCommits();
     const second = slowCommits();

@@ -8,8 +8,12 @@ import { KafkaOffsets } from '../../src/bus/kafka-offsets.ts';
 
 const log = pino({ level: 'silent' });
 
+/** A commit error as kafkajs gives it when a partition in the commit no longer exists. */
+const GONE = Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+const isGone = (err: unknown): boolean => (err as { type?: string }).type === GONE.type;
+
 function offsetsWith(commit: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>, intervalMs = 600_000): KafkaOffsets {
-  return new KafkaOffsets({ commit, intervalMs, log, topicName: (t) => t });
+  return new KafkaOffsets({ commit, intervalMs, log, topicName: (t) => t, isGone });
 }
 
 describe('KafkaOffsets', () => {
@@ -29,12 +33,38 @@ describe('KafkaOffsets', () => {
   it('skips records this member has handled already, as after a rebalance kafkajs hands them back', () => {
     const offsets = offsetsWith(async () => {});
     const batch = ['7', '8', '9', '10'].map((offset) => ({ offset }));
-    expect(offsets.unhandled('orders', 0, batch)).toEqual(batch);
+    expect(offsets.unhandled('orders', 0, batch, '11')).toEqual(batch);
     offsets.handled('orders', 0, '9');
-    expect(offsets.unhandled('orders', 0, batch).map((r) => r.offset)).toEqual(['9', '10']);
-    expect(offsets.unhandled('orders', 1, batch)).toEqual(batch);
+    expect(offsets.unhandled('orders', 0, batch, '11').map((r) => r.offset)).toEqual(['9', '10']);
+    expect(offsets.unhandled('orders', 1, batch, '11')).toEqual(batch);
     offsets.handled('orders', 0, '11');
-    expect(offsets.unhandled('orders', 0, batch)).toEqual([]);
+    expect(offsets.unhandled('orders', 0, batch, '11')).toEqual([]);
+  });
+
+  it('a partition that ends before what it handled (its topic created again) is handled afresh, and its old offset is not committed', async () => {
+    const sent: TopicPartitionOffsetAndMetadata[][] = [];
+    const offsets = offsetsWith(async (o) => void sent.push(o));
+    offsets.handled('orders', 0, '5');
+    const anew = ['0', '1', '2'].map((offset) => ({ offset }));
+    expect(offsets.unhandled('orders', 0, anew, '3')).toEqual(anew);
+    await offsets.flush();
+    expect(sent).toEqual([]);
+    offsets.handled('orders', 0, '3');
+    await offsets.close();
+    expect(sent).toEqual([[{ topic: 'orders', partition: 0, offset: '3' }]]);
+  });
+
+  it('a commit refused because a partition is gone (its topic deleted) is not tried again', async () => {
+    const sent: TopicPartitionOffsetAndMetadata[][] = [];
+    const offsets = offsetsWith(async (o) => {
+      sent.push(o);
+      if (sent.length === 1) throw GONE;
+    });
+    offsets.handled('orders', 0, '5');
+    await offsets.flush();
+    offsets.handled('deadlines', 0, '2');
+    await offsets.close();
+    expect(sent).toEqual([[{ topic: 'orders', partition: 0, offset: '5' }], [{ topic: 'deadlines', partition: 0, offset: '2' }]]);
   });
 
   it('a commit that fails is tried again with the next one, unless a later offset of its partition replaced it', async () => {
@@ -63,7 +93,7 @@ describe('KafkaOffsets', () => {
         attempts++;
         if (failing) throw new Error('broker unreachable');
       },
-      intervalMs: 10, log: pino({ level: 'debug' }, sink), topicName: (t) => t,
+      intervalMs: 10, log: pino({ level: 'debug' }, sink), topicName: (t) => t, isGone,
     });
     offsets.handled('orders', 0, '3');
     await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(4));
