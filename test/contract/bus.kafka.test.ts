@@ -2,6 +2,7 @@
 // Brygga also supports, then what the Kafka adapter owes beyond the contract.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -218,7 +219,3 @@ describe('KafkaBus offset commits', () => {
     }
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
